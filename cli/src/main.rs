@@ -1,0 +1,3 @@
+//! The `tetris-nes` command.
+
+fn main() {}

@@ -1,0 +1,271 @@
+//! The CPU's address space and the master clock.
+//!
+//! The bus owns every chip but the CPU core. Time is kept in CPU cycles; the master clock is
+//! `12 × cycles` (NTSC: the CPU divides the 21.477 MHz crystal by 12, the PPU by 4, so one PPU
+//! dot is 4 ticks). Within a CPU cycle a read reaches the bus 5 ticks in and a write 7 ticks in
+//! (the φ1/φ2 split Mesen2 models), which is what the VBL/NMI race tests observe.
+//!
+//! Nothing is stepped in lock-step with the CPU. The PPU and APU run ahead lazily: they are
+//! caught up to the present only when something could observe them — a register access, a
+//! mapper write that can change what the PPU fetches, or an event they scheduled themselves
+//! (the NMI line changing at vblank, the end of a frame, an APU IRQ or DMC fetch). Between
+//! those, a CPU cycle costs a counter increment and two comparisons.
+//! <https://www.nesdev.org/wiki/CPU_memory_map>
+
+use crate::apu::Apu;
+use crate::cart::Cart;
+use crate::controller::{Buttons, Controllers};
+use crate::cpu::CpuBus;
+use crate::ppu::Ppu;
+
+/// Master-clock ticks per CPU cycle (NTSC).
+pub const MASTER_PER_CPU: u64 = 12;
+/// Ticks into a CPU cycle at which a read samples the bus.
+const READ_PHASE: u64 = 5;
+/// Ticks into a CPU cycle at which a write drives the bus.
+const WRITE_PHASE: u64 = 7;
+/// How far the PPU lags the CPU's master clock (the CPU/PPU alignment at power-on).
+pub const PPU_OFFSET: u64 = 1;
+
+/// Everything on the CPU's side of the console except the CPU core itself.
+#[derive(Clone, Debug)]
+pub struct Bus {
+    ram: [u8; 0x800],
+    pub(crate) ppu: Ppu,
+    pub(crate) apu: Apu,
+    pub(crate) cart: Cart,
+    pads: Controllers,
+    /// CPU cycles completed since power-on.
+    cycles: u64,
+    /// The last value driven on the CPU data bus (what unmapped reads return).
+    open_bus: u8,
+    /// Page of an OAM DMA requested by a $4014 write and not yet started.
+    oam_dma_page: Option<u8>,
+    /// Cached `ppu.next_event()`: catch the PPU up once the clock reaches it.
+    ppu_event: u64,
+    /// Cached `apu.next_event()`, in CPU cycles.
+    apu_event: u64,
+}
+
+impl Bus {
+    /// A console at power-on with `cart` inserted.
+    #[must_use]
+    pub fn new(cart: Cart) -> Bus {
+        let mut bus = Bus {
+            ram: [0; 0x800],
+            ppu: Ppu::new(),
+            apu: Apu::new(),
+            cart,
+            pads: Controllers::default(),
+            cycles: 0,
+            open_bus: 0,
+            oam_dma_page: None,
+            ppu_event: 0,
+            apu_event: 0,
+        };
+        bus.refresh_events();
+        bus
+    }
+
+    /// The cartridge.
+    #[must_use]
+    pub fn cartridge(&self) -> &Cart {
+        &self.cart
+    }
+
+    /// The console's reset button: the PPU and APU reset; RAM, the cartridge and the clock
+    /// carry on.
+    pub fn reset(&mut self) {
+        self.catch_up_ppu(self.cycles * MASTER_PER_CPU);
+        self.apu.run_to(self.cycles);
+        self.ppu.reset();
+        self.apu.reset();
+        self.cart.reset();
+        self.oam_dma_page = None;
+        self.refresh_events();
+    }
+
+    /// The 2 KiB of internal RAM.
+    #[must_use]
+    pub fn ram(&self) -> &[u8; 0x800] {
+        &self.ram
+    }
+
+    /// The internal RAM, writable (tools and environments poke game state).
+    pub fn ram_mut(&mut self) -> &mut [u8; 0x800] {
+        &mut self.ram
+    }
+
+    #[must_use]
+    pub fn ppu(&self) -> &Ppu {
+        &self.ppu
+    }
+
+    pub fn ppu_mut(&mut self) -> &mut Ppu {
+        &mut self.ppu
+    }
+
+    #[must_use]
+    pub fn apu(&self) -> &Apu {
+        &self.apu
+    }
+
+    pub fn apu_mut(&mut self) -> &mut Apu {
+        &mut self.apu
+    }
+
+    pub fn set_buttons(&mut self, port: usize, buttons: Buttons) {
+        self.pads.set_buttons(port, buttons);
+    }
+
+    #[must_use]
+    pub fn buttons(&self, port: usize) -> Buttons {
+        self.pads.buttons(port)
+    }
+
+    /// Brings the PPU and APU up to the present (end of the last CPU cycle), e.g. before a
+    /// frame buffer is read.
+    pub fn sync(&mut self) {
+        self.catch_up_ppu(self.cycles * MASTER_PER_CPU);
+        self.apu.run_to(self.cycles);
+        self.refresh_events();
+    }
+
+    #[inline]
+    fn catch_up_ppu(&mut self, master: u64) {
+        let target = master.saturating_sub(PPU_OFFSET);
+        self.ppu.run_to(target, &mut self.cart);
+        self.ppu_event = self.ppu.next_event();
+    }
+
+    #[inline]
+    fn catch_up_apu(&mut self) {
+        self.apu.run_to(self.cycles);
+        self.apu_event = self.apu.next_event();
+    }
+
+    fn refresh_events(&mut self) {
+        self.ppu_event = self.ppu.next_event();
+        self.apu_event = self.apu.next_event();
+    }
+
+    #[inline]
+    fn read_ppu_register(&mut self, addr: u16) -> u8 {
+        self.catch_up_ppu(self.cycles * MASTER_PER_CPU + READ_PHASE);
+        let v = self.ppu.read_register(addr & 7, &mut self.cart);
+        self.ppu_event = self.ppu.next_event();
+        v
+    }
+
+    #[inline]
+    fn write_ppu_register(&mut self, addr: u16, val: u8) {
+        self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
+        self.ppu.write_register(addr & 7, val, &mut self.cart);
+        self.ppu_event = self.ppu.next_event();
+    }
+}
+
+impl CpuBus for Bus {
+    #[inline]
+    fn read(&mut self, addr: u16) -> u8 {
+        let val = match addr {
+            0x0000..=0x1FFF => self.ram[usize::from(addr & 0x7FF)],
+            0x2000..=0x3FFF => self.read_ppu_register(addr),
+            0x4015 => {
+                self.catch_up_apu();
+                let status = self.apu.read_status();
+                self.apu_event = self.apu.next_event();
+                // $4015 is read inside the 2A03: it does not drive the external data bus,
+                // so bit 5 is open bus and the bus keeps its old value.
+                let v = (status & !0x20) | (self.open_bus & 0x20);
+                self.cycles += 1;
+                return v;
+            }
+            0x4016 => self.pads.read(0) | (self.open_bus & 0xE0),
+            0x4017 => self.pads.read(1) | (self.open_bus & 0xE0),
+            0x4000..=0x401F => self.open_bus,
+            _ => self.cart.cpu_read(addr).unwrap_or(self.open_bus),
+        };
+        self.open_bus = val;
+        self.cycles += 1;
+        val
+    }
+
+    #[inline]
+    fn write(&mut self, addr: u16, val: u8) {
+        self.open_bus = val;
+        match addr {
+            0x0000..=0x1FFF => self.ram[usize::from(addr & 0x7FF)] = val,
+            0x2000..=0x3FFF => self.write_ppu_register(addr, val),
+            0x4014 => self.oam_dma_page = Some(val),
+            0x4016 => self.pads.write_strobe(val),
+            0x4000..=0x4013 | 0x4015 | 0x4017 => {
+                self.catch_up_apu();
+                self.apu.write_register(addr, val);
+                self.apu_event = self.apu.next_event();
+            }
+            0x4018..=0x401F => {}
+            _ => {
+                // A mapper write can switch CHR banks or mirroring: the PPU must have drawn
+                // everything before this moment with the old ones.
+                self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
+                let cycle = self.cycles;
+                self.cart.cpu_write(addr, val, cycle);
+            }
+        }
+        self.cycles += 1;
+    }
+
+    fn peek(&self, addr: u16) -> u8 {
+        match addr {
+            0x0000..=0x1FFF => self.ram[usize::from(addr & 0x7FF)],
+            0x2000..=0x3FFF => self.ppu.peek_register(addr & 7, &self.cart),
+            0x4015 => (self.apu.peek_status() & !0x20) | (self.open_bus & 0x20),
+            0x4016 => self.pads.peek(0) | (self.open_bus & 0xE0),
+            0x4017 => self.pads.peek(1) | (self.open_bus & 0xE0),
+            0x4000..=0x401F => self.open_bus,
+            _ => self.cart.cpu_read(addr).unwrap_or(self.open_bus),
+        }
+    }
+
+    #[inline]
+    fn nmi_line(&mut self) -> bool {
+        let now = self.cycles * MASTER_PER_CPU;
+        if now.saturating_sub(PPU_OFFSET) >= self.ppu_event {
+            self.catch_up_ppu(now);
+        }
+        self.ppu.nmi_line()
+    }
+
+    #[inline]
+    fn irq_line(&mut self) -> bool {
+        if self.cycles >= self.apu_event {
+            self.catch_up_apu();
+        }
+        self.apu.irq_line() || self.cart.irq_line()
+    }
+
+    #[inline]
+    fn cycles(&self) -> u64 {
+        self.cycles
+    }
+
+    #[inline]
+    fn dma_pending(&self) -> bool {
+        self.oam_dma_page.is_some() || self.apu.dmc_dma_request().is_some()
+    }
+
+    fn take_oam_dma(&mut self) -> Option<u8> {
+        self.oam_dma_page.take()
+    }
+
+    fn dmc_dma_request(&self) -> Option<u16> {
+        self.apu.dmc_dma_request()
+    }
+
+    fn dmc_dma_complete(&mut self, val: u8) {
+        self.catch_up_apu();
+        self.apu.dmc_dma_complete(val);
+        self.apu_event = self.apu.next_event();
+    }
+}

@@ -1,0 +1,139 @@
+//! The whole console: a 2A03 CPU core driving the [`Bus`].
+//!
+//! [`Nes::run_frame`] runs until the PPU starts its next vertical blank (scanline 241, dot 1):
+//! a frame here, as in FCEUX, begins at vblank, so input set before `run_frame` is what the
+//! game's NMI handler reads in that frame.
+
+use crate::bus::Bus;
+use crate::cart::Cart;
+use crate::controller::Buttons;
+use crate::cpu::{Cpu, CpuBus, Jammed, Registers};
+
+/// Errors the console reports while running.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NesError {
+    #[error(transparent)]
+    Jammed(#[from] Jammed),
+}
+
+/// A NES with a cartridge inserted.
+#[derive(Clone, Debug)]
+pub struct Nes {
+    cpu: Cpu,
+    bus: Bus,
+}
+
+impl Nes {
+    /// Powers a console on with `cart` inserted (the CPU runs its reset sequence).
+    #[must_use]
+    pub fn new(cart: Cart) -> Nes {
+        let mut bus = Bus::new(cart);
+        let mut cpu = Cpu::new();
+        cpu.power_on(&mut bus);
+        Nes { cpu, bus }
+    }
+
+    /// Presses the reset button.
+    pub fn reset(&mut self) {
+        self.bus.reset();
+        self.cpu.reset(&mut self.bus);
+    }
+
+    /// Runs one CPU instruction (and an interrupt sequence that follows it).
+    pub fn step(&mut self) -> Result<(), NesError> {
+        self.cpu.step(&mut self.bus)?;
+        Ok(())
+    }
+
+    /// Runs until the next frame starts (vblank), then brings every chip up to date.
+    pub fn run_frame(&mut self) -> Result<(), NesError> {
+        let frame = self.bus.ppu.frame_count();
+        while self.bus.ppu.frame_count() == frame {
+            self.cpu.step(&mut self.bus)?;
+        }
+        self.bus.sync();
+        Ok(())
+    }
+
+    /// Runs until at least `cycles` CPU cycles have elapsed since power-on.
+    pub fn run_until_cycle(&mut self, cycles: u64) -> Result<(), NesError> {
+        while self.bus.cycles() < cycles {
+            self.cpu.step(&mut self.bus)?;
+        }
+        self.bus.sync();
+        Ok(())
+    }
+
+    /// Sets the buttons held on controller `port` (0 or 1).
+    pub fn set_buttons(&mut self, port: usize, buttons: Buttons) {
+        self.bus.set_buttons(port, buttons);
+    }
+
+    /// The last completed picture (see [`crate::ppu::Ppu::frame_buffer`]).
+    #[must_use]
+    pub fn frame_buffer(&self) -> &[u16] {
+        self.bus.ppu.frame_buffer()
+    }
+
+    /// Skips pixel output; timing and every register stay exact.
+    pub fn set_headless(&mut self, headless: bool) {
+        self.bus.ppu.set_headless(headless);
+    }
+
+    /// The 2 KiB of internal RAM.
+    #[must_use]
+    pub fn ram(&self) -> &[u8; 0x800] {
+        self.bus.ram()
+    }
+
+    /// The internal RAM, writable.
+    pub fn ram_mut(&mut self) -> &mut [u8; 0x800] {
+        self.bus.ram_mut()
+    }
+
+    /// Reads the CPU address space without side effects.
+    #[must_use]
+    pub fn peek(&self, addr: u16) -> u8 {
+        self.bus.peek(addr)
+    }
+
+    #[must_use]
+    pub fn registers(&self) -> Registers {
+        self.cpu.registers()
+    }
+
+    /// CPU cycles since power-on.
+    #[must_use]
+    pub fn cycles(&self) -> u64 {
+        self.bus.cycles()
+    }
+
+    /// Frames (vblanks) since power-on.
+    #[must_use]
+    pub fn frame_count(&self) -> u64 {
+        self.bus.ppu.frame_count()
+    }
+
+    #[must_use]
+    pub fn cpu(&self) -> &Cpu {
+        &self.cpu
+    }
+
+    pub fn cpu_mut(&mut self) -> &mut Cpu {
+        &mut self.cpu
+    }
+
+    #[must_use]
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
+    pub fn bus_mut(&mut self) -> &mut Bus {
+        &mut self.bus
+    }
+
+    /// The CPU and the bus, borrowed apart (for harnesses that drive the CPU themselves).
+    pub fn split_mut(&mut self) -> (&mut Cpu, &mut Bus) {
+        (&mut self.cpu, &mut self.bus)
+    }
+}
