@@ -73,4 +73,10 @@ impl Ppu {
     }
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
     pub fn set_headless(&mut self, _headless: bool) {}
+    /// Reads PPU memory ($0000–$3FFF: pattern tables, nametables, palette) without side
+    /// effects, for debuggers and test harnesses.
+    #[must_use]
+    pub fn peek_vram(&self, _addr: u16, _cart: &Cart) -> u8 {
+        0
+    }
 }
