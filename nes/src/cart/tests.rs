@@ -119,7 +119,7 @@ fn nrom_prg_ram_when_declared() {
     let mut f = nes2_chr_ram(0, 1, 5, 0);
     f[11] = 0;
     f[5] = 1;
-    f.extend(std::iter::repeat_n(0u8, K8));
+    f.extend_from_slice(&[0u8; K8]);
     let mut c = load(&f);
     assert_eq!(c.prg_ram().len(), 2048);
     c.cpu_write(0x6001, 9, 0);
