@@ -9,7 +9,7 @@
 //!   address ([`Cart::nametable_offset`]).
 //!
 //! Speed: the PPU reads CHR for every tile fetch and the CPU reads PRG for every opcode, so
-//! no read looks at the mapper. Each board turns its registers into a [`Windows`] table on
+//! no read looks at the mapper. Each board turns its registers into a `Windows` table on
 //! register writes — PRG as four 8 KiB windows, CHR as eight 1 KiB windows, nametables as
 //! four 1 KiB offsets — and a read is one table lookup plus an index. Measured on the
 //! 2-core dev box (release, loop over the Tetris ROM, other builds running): about 2 ns per
