@@ -36,6 +36,9 @@ enum RomCommand {
     Info {
         /// The .nes file.
         file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -63,8 +66,8 @@ fn main() -> ExitCode {
         Command::Trace(args) => cmd::trace::run(&args),
         Command::Conformance(args) => cmd::conformance::run(&args),
         Command::Rom {
-            command: RomCommand::Info { file },
-        } => cmd::rom::info(&file),
+            command: RomCommand::Info { file, json },
+        } => cmd::rom::info(&file, json),
     };
     match result {
         Ok(code) => code,
