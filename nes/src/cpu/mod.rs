@@ -20,6 +20,8 @@ mod addressing;
 mod alu;
 mod dma;
 mod instructions;
+#[cfg(test)]
+mod tests;
 pub mod trace;
 
 use serde::{Deserialize, Serialize};
