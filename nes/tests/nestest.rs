@@ -9,7 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-use nes::cpu::trace::nestest_line;
 use nes::cpu::{Cpu, CpuBus, Registers};
 
 /// 64 KiB of RAM that counts cycles.
@@ -126,13 +125,7 @@ fn nestest_matches_log() {
     let mut got: Vec<String> = Vec::with_capacity(expected.len());
     for (i, want) in expected.iter().enumerate() {
         let dots = bus.cycles * 3;
-        let line = nestest_line(
-            &cpu.registers(),
-            |a| bus.peek(a),
-            (dots / 341) as i32,
-            (dots % 341) as u32,
-            bus.cycles,
-        );
+        let line = cpu.trace_line(&bus, (dots / 341) as i32, (dots % 341) as u32);
         if line != *want {
             let from = i.saturating_sub(5);
             let mut context = String::new();

@@ -203,6 +203,19 @@ impl Cpu {
         self.regs = regs;
     }
 
+    /// The nestest.log line for the instruction about to run (see [`trace::nestest_line`]);
+    /// the PPU position comes from the caller, the cycle count from the bus.
+    #[must_use]
+    pub fn trace_line<B: CpuBus>(&self, bus: &B, scanline: i32, dot: u32) -> String {
+        trace::nestest_line(
+            &self.regs,
+            |addr| bus.peek(addr),
+            scanline,
+            dot,
+            bus.cycles(),
+        )
+    }
+
     /// The JAM that halted the core, if any.
     #[must_use]
     pub fn jammed(&self) -> Option<Jammed> {
