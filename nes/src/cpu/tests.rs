@@ -402,6 +402,25 @@ fn taken_branch_without_page_cross_delays_the_irq() {
 }
 
 #[test]
+fn taken_branch_without_page_cross_delays_the_nmi() {
+    // Same as the IRQ case: NMI edge seen at the end of the operand cycle.
+    let mut bus = TestBus::new(&[0xF0, 0x00, 0xEA, 0xEA]);
+    bus.nmi_from = Some(2);
+    let mut cpu = cpu_at_8000(I_SET | flags::Z);
+    assert_eq!(step(&mut cpu, &mut bus).0, 3);
+    assert_eq!(step(&mut cpu, &mut bus).0, 2 + 7);
+    assert_eq!(cpu.registers().pc, NMI_HANDLER);
+    assert_eq!(pushed(&bus).0, 0x8003);
+
+    // Seen one cycle earlier (end of the opcode fetch): taken right after the branch.
+    let mut bus = TestBus::new(&[0xF0, 0x00, 0xEA]);
+    bus.nmi_from = Some(1);
+    let mut cpu = cpu_at_8000(I_SET | flags::Z);
+    assert_eq!(step(&mut cpu, &mut bus).0, 3 + 7);
+    assert_eq!(pushed(&bus).0, 0x8002);
+}
+
+#[test]
 fn nmi_is_edge_triggered_and_taken_once() {
     let mut bus = TestBus::new(&[0xEA, 0xEA, 0xEA]);
     bus.mem[usize::from(NMI_HANDLER)..][..2].copy_from_slice(&[0xEA, 0xEA]);
