@@ -35,9 +35,11 @@ pub trait CpuBus {
     fn write(&mut self, addr: u16, val: u8);
     /// Reads without side effects and without using a cycle (debuggers, traces).
     fn peek(&self, addr: u16) -> u8;
-    /// Level of the NMI line at the end of the last cycle (true = asserted).
+    /// Level of the NMI line at the end of the last cycle (true = asserted). The CPU calls
+    /// this after every cycle (DMA cycles included), then `irq_line`.
     fn nmi_line(&mut self) -> bool;
-    /// Level of the IRQ line at the end of the last cycle (true = asserted).
+    /// Level of the IRQ line at the end of the last cycle (true = asserted). Called after
+    /// every cycle whatever the I flag, so the bus may use it to catch up scheduled events.
     fn irq_line(&mut self) -> bool;
     /// CPU cycles elapsed since power-on.
     fn cycles(&self) -> u64;
@@ -254,8 +256,11 @@ impl Cpu {
         self.prev_need_nmi = self.need_nmi;
         self.need_nmi |= nmi && !self.nmi_line;
         self.nmi_line = nmi;
+        // Always ask the bus, even with I set: the real bus catches the APU up to its
+        // scheduled events here (DMC fetch requests included).
+        let irq = bus.irq_line();
         self.prev_run_irq = self.run_irq;
-        self.run_irq = self.regs.p & flags::I == 0 && bus.irq_line();
+        self.run_irq = irq && self.regs.p & flags::I == 0;
     }
 
     #[inline(always)]
