@@ -9,7 +9,12 @@
 //! stalls the core on its next read cycle (`dma.rs`).
 //!
 //! Files: `addressing.rs` (operand fetches and their dummy cycles), `instructions.rs` (the
-//! opcode `match` and the ALU), `dma.rs`, `trace.rs` (disassembler, nestest log lines).
+//! opcode `match`, control flow and stack), `alu.rs` (flags and arithmetic), `dma.rs`,
+//! `trace.rs` (disassembler, nestest log lines).
+//!
+//! Speed: `step` is one `match` over the opcode, generic over the bus (monomorphised, no
+//! `dyn`, no allocation); on a flat 64 KiB test bus it runs nestest's code at about
+//! 195 M cycles/s (one core of the development machine, `--release`).
 //!
 //! - <https://www.nesdev.org/wiki/CPU>
 //! - <https://www.nesdev.org/wiki/CPU_interrupts>
