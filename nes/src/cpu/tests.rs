@@ -623,3 +623,64 @@ fn nmi_during_oam_dma_is_taken_after_the_instruction() {
     assert_eq!(cycles, 513 + 2 + 7);
     assert_eq!(cpu.registers().pc, NMI_HANDLER);
 }
+
+/// Cycles of every opcode without page crossing (0 = JAM; branches: not taken).
+/// The NMOS 6502 timing table, e.g. as blargg's instr_timing checks it.
+#[rustfmt::skip]
+const CYCLES: [u8; 256] = [
+    7, 6, 0, 8, 3, 3, 5, 5, 3, 2, 2, 2, 4, 4, 6, 6,
+    2, 5, 0, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
+    6, 6, 0, 8, 3, 3, 5, 5, 4, 2, 2, 2, 4, 4, 6, 6,
+    2, 5, 0, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
+    6, 6, 0, 8, 3, 3, 5, 5, 3, 2, 2, 2, 3, 4, 6, 6,
+    2, 5, 0, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
+    6, 6, 0, 8, 3, 3, 5, 5, 4, 2, 2, 2, 5, 4, 6, 6,
+    2, 5, 0, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
+    2, 6, 2, 6, 3, 3, 3, 3, 2, 2, 2, 2, 4, 4, 4, 4,
+    2, 6, 0, 6, 4, 4, 4, 4, 2, 5, 2, 5, 5, 5, 5, 5,
+    2, 6, 2, 6, 3, 3, 3, 3, 2, 2, 2, 2, 4, 4, 4, 4,
+    2, 5, 0, 5, 4, 4, 4, 4, 2, 4, 2, 4, 4, 4, 4, 4,
+    2, 6, 2, 8, 3, 3, 5, 5, 2, 2, 2, 2, 4, 4, 6, 6,
+    2, 5, 0, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
+    2, 6, 2, 8, 3, 3, 5, 5, 2, 2, 2, 2, 4, 4, 6, 6,
+    2, 5, 0, 8, 4, 4, 6, 6, 2, 4, 2, 7, 4, 4, 7, 7,
+];
+
+/// Reads that take one more cycle when the index crosses a page: `(zp),Y`, `abs,Y` and
+/// `abs,X` of the read instructions (LAX, LAS and the unofficial NOPs included).
+fn page_cross_penalty(opcode: u8) -> bool {
+    let (row, col) = (opcode >> 4, opcode & 0x0F);
+    match row {
+        0x1 | 0x3 | 0x5 | 0x7 | 0xD | 0xF => matches!(col, 0x1 | 0x9 | 0xC | 0xD),
+        0xB => matches!(col, 0x1 | 0x3 | 0x9 | 0xB | 0xC | 0xD | 0xE | 0xF),
+        _ => false,
+    }
+}
+
+#[test]
+fn every_opcode_takes_the_documented_cycles() {
+    for opcode in 0..=255u8 {
+        if CYCLES[usize::from(opcode)] == 0 || opcode & 0x1F == 0x10 {
+            continue; // JAM; branches are covered above
+        }
+        for cross in [false, true] {
+            // Operand $12FF (abs) or $FF (zp); the zp pointer at $FF/$00 is also $12FF.
+            let mut bus = TestBus::new(&[opcode, 0xFF, 0x12]);
+            bus.mem[0xFF] = 0xFF;
+            bus.mem[0x00] = 0x12;
+            let mut cpu = cpu_at_8000(I_SET);
+            let mut regs = cpu.registers();
+            let index = u8::from(cross);
+            regs.x = index;
+            regs.y = index;
+            cpu.set_registers(regs);
+            let (cycles, _) = step(&mut cpu, &mut bus);
+            let expected = u64::from(CYCLES[usize::from(opcode)])
+                + u64::from(cross && page_cross_penalty(opcode));
+            assert_eq!(
+                cycles, expected,
+                "opcode ${opcode:02X}, page cross: {cross}"
+            );
+        }
+    }
+}
