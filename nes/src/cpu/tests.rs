@@ -684,3 +684,17 @@ fn every_opcode_takes_the_documented_cycles() {
         }
     }
 }
+
+#[test]
+fn dmc_dma_during_a_joypad_read_repeats_that_read() {
+    // LDA $4016 with a DMC fetch requested before its last (read) cycle: the halt and
+    // dummy cycles read $4016 again, which is how DMC DMA corrupts controller reads.
+    let mut bus = TestBus::new(&[0xAD, 0x16, 0x40]);
+    bus.dmc_from = Some(3);
+    let mut cpu = cpu_at_8000(I_SET);
+    let (_, log) = step(&mut cpu, &mut bus);
+    let joypad_reads = log.iter().filter(|a| matches!(a, Read(0x4016, _))).count();
+    assert!(joypad_reads >= 3, "{log:?}");
+    assert_eq!(log.last(), Some(&Read(0x4016, 0)));
+    assert_eq!(bus.dmc_done.len(), 1);
+}
