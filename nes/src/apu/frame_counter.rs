@@ -53,6 +53,10 @@ pub struct FrameCounter {
     five_step: bool,
     irq_inhibit: bool,
     pub(super) irq_flag: bool,
+    /// First cycle whose end-of-cycle interrupt poll sees the flag: the CPU's IRQ input lags
+    /// the flag as `$4015` reads see it by one cycle (blargg's 08.irq_timing: the handler
+    /// runs 29833 cycles after the write, the flag reads set from 29831).
+    pub(super) line_from: u64,
     /// CPU cycle at which the current sequence started.
     base: u64,
     /// Index of the next step in the current sequence.
@@ -72,6 +76,7 @@ impl FrameCounter {
             five_step: false,
             irq_inhibit: false,
             irq_flag: false,
+            line_from: 0,
             base: 0,
             index: 0,
             pending: None,
@@ -186,8 +191,9 @@ impl FrameCounter {
             let seq = self.sequence();
             let (_, step) = seq[self.index];
             out = step;
-            if step.irq && !self.irq_inhibit {
+            if step.irq && !self.irq_inhibit && !self.irq_flag {
                 self.irq_flag = true;
+                self.line_from = at + 2;
             }
             self.index += 1;
             if self.index == seq.len() {

@@ -234,7 +234,12 @@ impl Apu {
             Some(at) => at,
             None => self.dmc.next_refill().map_or(u64::MAX, |at| at + 1),
         };
-        fc.saturating_add(1).min(dmc)
+        let line = if self.frame.irq_flag && self.now < self.frame.line_from {
+            self.frame.line_from
+        } else {
+            u64::MAX
+        };
+        fc.saturating_add(1).min(dmc).min(line)
     }
 
     /// A CPU read of `$4015` (the bus has caught up first). Clears the frame IRQ flag.
@@ -284,7 +289,7 @@ impl Apu {
     /// Whether the APU holds the CPU's IRQ line low (frame or DMC interrupt).
     #[must_use]
     pub fn irq_line(&self) -> bool {
-        self.frame.irq_flag || self.dmc.irq_flag
+        (self.frame.irq_flag && self.now >= self.frame.line_from) || self.dmc.irq_flag
     }
 
     /// The address of the sample byte the DMC wants fetched now, if any.

@@ -64,10 +64,13 @@ fn frame_irq_is_raised_29830_cycles_after_an_even_4017_write() {
     // Processed during cycle W + 29830, visible to a read in the next cycle.
     assert_eq!(read(&mut apu, W + 29830) & 0x40, 0);
     apu.run_to(W + 29831);
+    // The CPU's IRQ input sees it one cycle later than a read does.
+    assert!(!apu.irq_line());
+    assert_eq!(apu.next_event(), W + 29832);
+    apu.run_to(W + 29832);
     assert!(apu.irq_line());
     assert_eq!(apu.read_status() & 0x40, 0x40);
-    // Set again on the two following cycles.
-    assert_eq!(read(&mut apu, W + 29832) & 0x40, 0x40);
+    // Set again on the following cycle.
     assert_eq!(read(&mut apu, W + 29833) & 0x40, 0x40);
     assert_eq!(read(&mut apu, W + 29834) & 0x40, 0);
     assert!(!apu.irq_line());
@@ -311,7 +314,7 @@ fn catching_up_in_jumps_matches_catching_up_every_cycle() {
     assert_eq!(first_diff, None);
     // The script does exercise the IRQ line (frame and DMC) and the DMA.
     let irq_edges = lines_a.windows(2).filter(|w| w[0].0 != w[1].0).count();
-    assert!(irq_edges >= 8, "{irq_edges}");
+    assert!(irq_edges >= 6, "{irq_edges}");
     assert!(lines_a.iter().filter(|l| l.1.is_some()).count() > 40);
 }
 
