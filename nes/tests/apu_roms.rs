@@ -35,7 +35,8 @@ fn rom_root() -> PathBuf {
 fn load(rel: &str) -> Option<Nes> {
     let path = rom_root().join(rel);
     match std::fs::read(&path) {
-        Ok(bytes) => {
+        Ok(mut bytes) => {
+            declare_prg_ram(&mut bytes);
             let cart = Cart::from_bytes(&bytes)
                 .unwrap_or_else(|e| panic!("{}: bad ROM: {e}", path.display()));
             let mut nes = Nes::new(cart);
@@ -51,6 +52,16 @@ fn load(rel: &str) -> Option<Nes> {
             eprintln!("SKIP {}: {e} (set NES_TEST_ROMS)", path.display());
             None
         }
+    }
+}
+
+/// blargg's ROMs are iNES 1.0 NROM images that write their report to $6000–$7FFF without
+/// declaring PRG RAM (iNES 1.0 cannot tell "none" from "default"); the cartridge only maps
+/// RAM there when the header declares it, so declare 8 KiB (byte 8 = 1).
+fn declare_prg_ram(bytes: &mut [u8]) {
+    let ines1 = bytes.len() > 16 && bytes[7] & 0x0C != 0x08;
+    if ines1 && bytes[8] == 0 {
+        bytes[8] = 1;
     }
 }
 
@@ -90,7 +101,10 @@ fn run_status_6000(nes: &mut Nes, max_frames: u64) -> Result<(), String> {
                     nes.reset();
                 }
             }
-            0 => return Ok(()),
+            0 => {
+                eprintln!("{}", text_at_6004(nes).trim());
+                return Ok(());
+            }
             code => return Err(format!("result {code}: {}", text_at_6004(nes).trim())),
         }
     }

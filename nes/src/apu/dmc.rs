@@ -90,8 +90,9 @@ impl Dmc {
         } else if self.bytes_remaining == 0 {
             self.restart();
             if self.buffer.is_none() {
-                // The reader starts on the second APU cycle after the write.
-                self.dma_start = Some(now + if now & 1 == 0 { 2 } else { 3 });
+                // The reader starts 2 or 3 cycles after the write, on the same APU phase as
+                // a `$4017` write takes effect.
+                self.dma_start = Some(now + if now & 1 == 1 { 2 } else { 3 });
             }
         }
     }

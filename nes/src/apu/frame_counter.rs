@@ -7,10 +7,13 @@
 //! 29828/29829/29830 (4-step: the IRQ flag is raised on all three, the clocks come on the
 //! middle one, and the sequence restarts after 29830), or at 7457, 14913, 22371 and 37281
 //! (5-step, restarting after 37282). A `$4017` write takes effect 2 CPU cycles after the
-//! write cycle when that cycle is even, 3 when odd (the APU only switches on an APU-cycle
-//! boundary); meanwhile the old sequence keeps running. Selecting 5-step mode clocks the
-//! quarter and half frame units at once. These figures reproduce blargg's measurements
-//! ("Step 1 at 7459 … set frame irq at 29830–29832" after the write).
+//! write cycle when that cycle is odd, 3 when even (the APU only switches on one of the two
+//! phases of its divide-by-two; meanwhile the old sequence keeps running). Which CPU-cycle
+//! parity is the "switching" one is tied to the DMA unit's get/put parity (gets on even
+//! cycles, see `cpu::dma`): blargg's cpu_interrupts_v2 4-irq_and_dma only passes with this
+//! pairing. Selecting 5-step mode clocks the quarter and half frame units at once. These
+//! figures reproduce blargg's measurements ("Step 1 at 7459 … set frame irq at
+//! 29830–29832" after the write).
 //! <https://www.nesdev.org/wiki/APU_Frame_Counter>
 
 use serde::{Deserialize, Serialize};
@@ -113,7 +116,7 @@ impl FrameCounter {
         } else {
             self.irq_inhibit = false;
         }
-        let delay = if now & 1 == 0 { 2 } else { 3 };
+        let delay = if now & 1 == 1 { 2 } else { 3 };
         self.pending = Some((now + delay, val));
     }
 
@@ -126,7 +129,7 @@ impl FrameCounter {
     pub fn restart(&mut self, val: u8, write: u64) {
         self.irq_flag = false;
         self.last_write = val;
-        let delay = if write & 1 == 0 { 2 } else { 3 };
+        let delay = if write & 1 == 1 { 2 } else { 3 };
         self.pending = None;
         self.apply(val, write + delay);
     }

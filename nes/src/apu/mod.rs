@@ -40,9 +40,9 @@ pub use mixer::mix;
 pub const SAMPLE_RATE_44K: u32 = 44_100;
 pub const SAMPLE_RATE_48K: u32 = 48_000;
 
-/// At power-on the APU behaves as if `$00` had been written to `$4017` this many cycles
-/// before the first CPU cycle (the CPU then spends 7 cycles on its reset sequence, so the
-/// first instruction starts 10 cycles after the write; blargg measured 9–12).
+/// At power-on and reset the APU behaves as if `$4017` had been written about this many
+/// cycles before the CPU's 7-cycle reset sequence begins (blargg: the first instruction
+/// starts 9–12 cycles after the write; apu_reset/4017_timing measures 9 here at power-on).
 const POWER_ON_4017_LEAD: u64 = 3;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -71,9 +71,9 @@ impl Apu {
     /// The APU at power-on (audio output off).
     #[must_use]
     pub fn new() -> Apu {
-        // The notional $4017 write at cycle -3 is odd, so the sequence starts 3 cycles
-        // later, at cycle 0.
-        let start = 3 - POWER_ON_4017_LEAD;
+        // The sequence starts at cycle 0, 9 cycles before the first instruction's
+        // penultimate cycle as blargg's apu_reset/4017_timing counts it.
+        let start = 0;
         Apu {
             pulse1: Pulse::new(true),
             pulse2: Pulse::new(false),

@@ -13,8 +13,9 @@ fn read(apu: &mut Apu, at: u64) -> u8 {
     apu.read_status()
 }
 
-/// Cycle `w` of an even `$4017` write: the sequence starts at `w + 2`.
-const W: u64 = 100_000;
+/// Cycle of a `$4017` write on an odd CPU cycle (the APU's "even" clock, which the DMA
+/// unit's get/put alignment fixes): the sequence starts at `W + 2`.
+const W: u64 = 100_001;
 
 /// An APU run to just before `W` with the frame IRQ flag (raised since power-on) cleared.
 fn fresh() -> Apu {
@@ -58,7 +59,7 @@ fn mode_1_write_clocks_length_when_it_takes_effect() {
 }
 
 #[test]
-fn frame_irq_is_raised_29830_cycles_after_an_even_4017_write() {
+fn frame_irq_is_raised_29830_cycles_after_an_aligned_4017_write() {
     let mut apu = fresh();
     write(&mut apu, W, 0x4017, 0x00);
     // Processed during cycle W + 29830, visible to a read in the next cycle.
@@ -77,7 +78,7 @@ fn frame_irq_is_raised_29830_cycles_after_an_even_4017_write() {
 }
 
 #[test]
-fn odd_4017_write_delays_the_sequence_by_one_cycle() {
+fn misaligned_4017_write_delays_the_sequence_by_one_cycle() {
     let mut apu = fresh();
     write(&mut apu, W + 1, 0x4017, 0x00);
     // 29831 cycles after the write instead of 29830.
@@ -185,13 +186,13 @@ fn dmc_plays_a_one_byte_sample_and_raises_its_irq() {
     write(&mut apu, 100, 0x4010, 0x8F); // IRQ on, fastest rate
     write(&mut apu, 101, 0x4012, 0xFF); // $FFC0
     write(&mut apu, 102, 0x4013, 0x00); // 1 byte
-    write(&mut apu, 104, 0x4015, 0x10);
+    write(&mut apu, 105, 0x4015, 0x10);
     assert_eq!(apu.peek_status() & 0x10, 0x10);
-    // The reader starts 2 cycles after an even write.
-    assert_eq!(apu.next_event(), 106);
-    apu.run_to(105);
-    assert_eq!(apu.dmc_dma_request(), None);
+    // The reader starts 2 cycles after a write on an odd cycle.
+    assert_eq!(apu.next_event(), 107);
     apu.run_to(106);
+    assert_eq!(apu.dmc_dma_request(), None);
+    apu.run_to(107);
     assert_eq!(apu.dmc_dma_request(), Some(0xFFC0));
     apu.dmc_dma_complete(0x55);
     assert_eq!(apu.dmc_dma_request(), None);
