@@ -185,3 +185,31 @@ rom_tests! {
     cpu_interrupts_4_irq_and_dma: "cpu_interrupts_v2/rom_singles/4-irq_and_dma.nes", Status6000;
     cpu_interrupts_5_branch_delays_irq: "cpu_interrupts_v2/rom_singles/5-branch_delays_irq.nes", Status6000;
 }
+
+/// Audio on changes nothing the CPU sees (the ROM still passes), and the console hands out
+/// 44.1 kHz samples at the right rate, bounded, with the ROM's result beeps in them.
+#[test]
+fn audio_output_through_the_console() {
+    let Some(mut nes) = load("apu_test/rom_singles/1-len_ctr.nes") else {
+        return;
+    };
+    nes.set_audio(Some(44_100));
+    let mut samples = Vec::new();
+    let mut chunk = Vec::new();
+    let mut status = 0x80;
+    let frames = 240;
+    for _ in 0..frames {
+        run_frame(&mut nes).expect("runs");
+        nes.take_samples(&mut chunk);
+        samples.append(&mut chunk);
+        if nes.peek(0x6001) == 0xDE {
+            status = nes.peek(0x6000);
+        }
+    }
+    assert_eq!(status, 0, "{}", text_at_6004(&nes));
+    let expected = frames as f64 * FRAME as f64 * 44_100.0 / 1_789_772.7;
+    assert!((samples.len() as f64 - expected).abs() < 2.0, "{} samples", samples.len());
+    assert!(samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+    let peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    assert!(peak > 0.01, "silent: peak {peak}");
+}

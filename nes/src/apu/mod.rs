@@ -9,6 +9,10 @@
 //! to the sound, so they are run only while audio output is on ([`Apu::set_audio`]); the
 //! CPU-visible state (`$4015`, IRQ, DMA requests) is identical either way.
 //!
+//! Measured (APU alone, 60 s of a sound-engine-like write pattern, test profile, shared
+//! 2-core machine): about 2 million frames/s with audio off, 2 000–4 000 frames/s (30–60×
+//! real time) with audio on and all four tone channels at high rates.
+//!
 //! Within a CPU cycle, a register access made during cycle `c` happens before the APU's own
 //! work for cycle `c` (`run_to(c)` has run cycles `< c`); the races this creates with the
 //! frame counter are modelled in [`length`].
@@ -126,7 +130,8 @@ impl Apu {
     }
 
     /// Moves the samples produced so far (mono, in [-1, 1]) to the end of `out`. Call after
-    /// the APU has been caught up (e.g. after `Nes::run_frame`).
+    /// the APU has been caught up (e.g. after `Nes::run_frame`), and regularly: samples are
+    /// buffered until taken.
     pub fn take_samples(&mut self, out: &mut Vec<f32>) {
         let now = self.now;
         if let Some(audio) = &mut self.audio {
