@@ -159,6 +159,7 @@ rom_tests! {
     apu_test_6_irq_flag_timing: "apu_test/rom_singles/6-irq_flag_timing.nes", Status6000;
     apu_test_7_dmc_basics: "apu_test/rom_singles/7-dmc_basics.nes", Status6000;
     apu_test_8_dmc_rates: "apu_test/rom_singles/8-dmc_rates.nes", Status6000;
+    apu_test_all: "apu_test/apu_test.nes", Status6000;
 
     apu_2005_01_len_ctr: "blargg_apu_2005.07.30/01.len_ctr.nes", ResultF0;
     apu_2005_02_len_table: "blargg_apu_2005.07.30/02.len_table.nes", ResultF0;
@@ -208,7 +209,11 @@ fn audio_output_through_the_console() {
     }
     assert_eq!(status, 0, "{}", text_at_6004(&nes));
     let expected = frames as f64 * FRAME as f64 * 44_100.0 / 1_789_772.7;
-    assert!((samples.len() as f64 - expected).abs() < 2.0, "{} samples", samples.len());
+    assert!(
+        (samples.len() as f64 - expected).abs() < 2.0,
+        "{} samples",
+        samples.len()
+    );
     assert!(samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
     let peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
     assert!(peak > 0.01, "silent: peak {peak}");
