@@ -15,7 +15,7 @@
 //!
 //! Within a CPU cycle, a register access made during cycle `c` happens before the APU's own
 //! work for cycle `c` (`run_to(c)` has run cycles `< c`); the races this creates with the
-//! frame counter are modelled in [`length`].
+//! frame counter are modelled in `length.rs`.
 //! <https://www.nesdev.org/wiki/APU>
 
 mod dmc;
@@ -44,10 +44,11 @@ pub use mixer::mix;
 pub const SAMPLE_RATE_44K: u32 = 44_100;
 pub const SAMPLE_RATE_48K: u32 = 48_000;
 
-/// At power-on and reset the APU behaves as if `$4017` had been written about this many
-/// cycles before the CPU's 7-cycle reset sequence begins (blargg: the first instruction
-/// starts 9–12 cycles after the write; apu_reset/4017_timing measures 9 here at power-on).
-const POWER_ON_4017_LEAD: u64 = 3;
+/// At reset the APU behaves as if the last `$4017` value had been written again this many
+/// cycles before the CPU's 7-cycle reset sequence begins. blargg: the first instruction
+/// starts 9–12 cycles after the write (usually 9); apu_reset/4017_timing measures 9 here,
+/// at power-on (see [`Apu::new`]) and after reset.
+const RESET_4017_LEAD: u64 = 3;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Apu {
@@ -75,8 +76,8 @@ impl Apu {
     /// The APU at power-on (audio output off).
     #[must_use]
     pub fn new() -> Apu {
-        // The sequence starts at cycle 0, 9 cycles before the first instruction's
-        // penultimate cycle as blargg's apu_reset/4017_timing counts it.
+        // As if $00 had been written to $4017 just before power-on: the sequence starts at
+        // cycle 0, which blargg's apu_reset/4017_timing reports as a delay of 9.
         let start = 0;
         Apu {
             pulse1: Pulse::new(true),
@@ -100,7 +101,7 @@ impl Apu {
         self.dmc.irq_flag = false;
         let val = self.frame.last_write();
         self.frame
-            .restart(val, now.saturating_sub(POWER_ON_4017_LEAD));
+            .restart(val, now.saturating_sub(RESET_4017_LEAD));
         self.update_output(now);
     }
 
