@@ -340,6 +340,18 @@ impl Ppu {
         self.headless = headless;
     }
 
+    /// Reads PPU memory ($0000–$3FFF: pattern tables, nametables, palette) without side
+    /// effects, for debuggers and test harnesses.
+    #[must_use]
+    pub fn peek_vram(&self, addr: u16, cart: &Cart) -> u8 {
+        let addr = addr & 0x3FFF;
+        if addr >= 0x3F00 {
+            self.palette[registers::palette_index(addr)]
+        } else {
+            self.vram_read(addr, cart)
+        }
+    }
+
     /// Object attribute memory (256 bytes; byte 2 of each sprite reads back masked with $E3).
     #[must_use]
     pub fn oam(&self) -> &[u8] {
