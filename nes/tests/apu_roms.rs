@@ -7,11 +7,12 @@
 //! - `blargg_apu_2005.07.30`: the result code is kept at $00F0 and only set to 1 when every
 //!   sub-test passed (2 and up name the failing sub-test, see the ROMs' readme).
 //!
-//! ROMs are found under `$NES_TEST_ROMS` (default `/work/shared/test-roms`). A missing ROM
-//! fails under `CI=true` and is skipped loudly otherwise.
+//! ROMs are found under `$NES_TEST_ROMS` (default: the `shared/test-roms` above the
+//! workspace, i.e. `/work/shared/test-roms`). A missing ROM fails under `CI=true` and is
+//! skipped loudly otherwise (`tests/common`).
 //! <https://github.com/christopherpow/nes-test-roms>
 
-use std::path::PathBuf;
+mod common;
 
 use nes::{Cart, Nes};
 
@@ -26,33 +27,14 @@ enum Protocol {
     ResultF0,
 }
 
-fn rom_root() -> PathBuf {
-    std::env::var_os("NES_TEST_ROMS")
-        .map_or_else(|| PathBuf::from("/work/shared/test-roms"), PathBuf::from)
-}
-
 /// Loads a ROM into a fresh console; `None` (after a loud SKIP) if it is missing outside CI.
 fn load(rel: &str) -> Option<Nes> {
-    let path = rom_root().join(rel);
-    match std::fs::read(&path) {
-        Ok(mut bytes) => {
-            declare_prg_ram(&mut bytes);
-            let cart = Cart::from_bytes(&bytes)
-                .unwrap_or_else(|e| panic!("{}: bad ROM: {e}", path.display()));
-            let mut nes = Nes::new(cart);
-            nes.set_headless(true);
-            Some(nes)
-        }
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{}: missing under CI: {e}",
-                path.display()
-            );
-            eprintln!("SKIP {}: {e} (set NES_TEST_ROMS)", path.display());
-            None
-        }
-    }
+    let mut bytes = common::read_test_file(rel)?;
+    declare_prg_ram(&mut bytes);
+    let cart = Cart::from_bytes(&bytes).unwrap_or_else(|e| panic!("{rel}: bad ROM: {e}"));
+    let mut nes = Nes::new(cart);
+    nes.set_headless(true);
+    Some(nes)
 }
 
 /// blargg's ROMs are iNES 1.0 NROM images that write their report to $6000–$7FFF without

@@ -100,8 +100,7 @@ impl Apu {
         self.write_status(0);
         self.dmc.irq_flag = false;
         let val = self.frame.last_write();
-        self.frame
-            .restart(val, now.saturating_sub(RESET_4017_LEAD));
+        self.frame.restart(val, now.saturating_sub(RESET_4017_LEAD));
         self.update_output(now);
     }
 
