@@ -65,8 +65,8 @@ pub struct Resampler {
     rate: u32,
     /// Output-sample index (since power-on) of `buf[0]`.
     start: u64,
-    /// Pending impulse sums; not saved (a restored state resumes from silence deltas).
-    #[serde(skip)]
+    /// Pending impulse sums (at most a frame or so between two `take`s). Saved with the
+    /// state, so a restored state continues without a step in the output.
     buf: Vec<f32>,
     /// The integrated level at `start`.
     level: f32,
