@@ -393,7 +393,11 @@ fn save_state_round_trip_continues_identically() {
     let bytes = postcard::to_allocvec(&apu).expect("serializes");
     let mut restored: Apu = postcard::from_bytes(&bytes).expect("deserializes");
     let mut out = (Vec::new(), Vec::new());
-    for (a, out) in [(&mut apu, &mut out.0), (&mut restored, &mut out.1)] {
+    let mut audio = (Vec::new(), Vec::new());
+    for (a, out, audio) in [
+        (&mut apu, &mut out.0, &mut audio.0),
+        (&mut restored, &mut out.1, &mut audio.1),
+    ] {
         let mut at = W + 20_000;
         for _ in 0..200 {
             at += 300;
@@ -403,8 +407,11 @@ fn save_state_round_trip_continues_identically() {
                 a.dmc_dma_complete(addr as u8);
             }
         }
+        a.take_samples(audio);
     }
     assert_eq!(out.0, out.1);
+    assert!(audio.0.len() > 1000);
+    assert!(audio.0 == audio.1, "the restored state sounds the same");
 }
 
 #[test]
