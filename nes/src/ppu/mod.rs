@@ -132,6 +132,8 @@ pub struct Ppu {
     dot: u16,
     /// This frame's pre-render line skips its last dot if rendering is enabled.
     odd_frame: bool,
+    /// Rendering was enabled at the end of pre-render dot 339 (see `skip_last_dot`).
+    skip_dot: bool,
     frames: u64,
     dead_frames: u32,
 
@@ -198,6 +200,7 @@ impl Ppu {
             scanline: POWER_ON_SCANLINE,
             dot: POWER_ON_DOT,
             odd_frame: false,
+            skip_dot: false,
             frames: 0,
             dead_frames: POWER_ON_DEAD_FRAMES,
             ctrl: 0,
@@ -251,6 +254,9 @@ impl Ppu {
 
     pub(crate) fn run_to_with<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
         while self.master + 4 <= target {
+            if self.skip_last_dot() {
+                continue;
+            }
             let avail = (target - self.master) / 4;
             if self.dot == 0 {
                 if let Some(len) = self.line_gear_len() {
@@ -273,7 +279,9 @@ impl Ppu {
     #[cfg(test)]
     pub(crate) fn run_to_dots<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
         while self.master + 4 <= target {
-            self.step(mem);
+            if !self.skip_last_dot() {
+                self.step(mem);
+            }
         }
     }
 
@@ -344,6 +352,12 @@ impl Ppu {
     #[must_use]
     pub fn oam(&self) -> &[u8] {
         &self.oam
+    }
+
+    /// The console's nametable RAM (CIRAM), as indexed by `Cart::nametable_offset`.
+    #[must_use]
+    pub fn ciram(&self) -> &[u8] {
+        &self.vram
     }
 
     /// Rendering (background or sprites) enabled in $2001.

@@ -269,6 +269,7 @@ impl Ppu {
             self.sprites.count = 0;
             self.sprites.sprite0 = false;
             self.oam_addr = 0;
+            self.skip_dot = true;
             if self.odd_frame {
                 len -= 1;
             }
