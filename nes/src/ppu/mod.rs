@@ -165,6 +165,8 @@ pub struct Ppu {
     secondary: [u8; 32],
 
     bg: Background,
+    /// `v` of the first of the two tile fetches a whole-line step left pending.
+    bg_pending: Option<u16>,
     eval: SpriteEval,
     sprites: SpriteLine,
     /// Per scanline, the sprites whose Y puts them in range there (bit i = sprite i);
@@ -223,6 +225,7 @@ impl Ppu {
             oam: vec![0; 256],
             secondary: [0xFF; 32],
             bg: Background::default(),
+            bg_pending: None,
             eval: SpriteEval::default(),
             sprites: SpriteLine::default(),
             line_masks: vec![0; 240],
@@ -266,6 +269,13 @@ impl Ppu {
                     }
                 }
             }
+            if self.scanline == 261 && self.dot <= 320 && self.rendering() {
+                let len = if self.odd_frame { 340 } else { 341 };
+                if avail >= u64::from(len - self.dot) {
+                    self.run_prerender_rest(mem);
+                    continue;
+                }
+            }
             let idle = self.idle_dots();
             if idle > 0 {
                 self.skip_dots(idle.min(avail));
@@ -273,6 +283,7 @@ impl Ppu {
             }
             self.step(mem);
         }
+        self.settle_bg(mem);
     }
 
     /// Runs dot by dot only (the reference the faster gears are checked against).

@@ -279,6 +279,18 @@ fn frame_script(p: &mut Ppu, cart: &mut FakeCart, frame: u32, dots: bool) -> Vec
     reads.push(read(p, cart, 2));
     reads.push(p.oam_addr);
     reads.extend_from_slice(&p.v.to_le_bytes());
+    // Stop early in the pre-render line (as the bus does at the vblank-clear event) and,
+    // some frames, toggle rendering around the odd-frame skip decision.
+    go(p, cart, 261, 2 + (frame as u16 % 5) * 70);
+    reads.push(read(p, cart, 2));
+    if frame % 4 == 2 {
+        go(p, cart, 261, 337 + (frame as u16 / 4) % 3);
+        let m = p.mask;
+        write(p, cart, 1, m ^ 0x18);
+    }
+    go(p, cart, 0, 5);
+    reads.extend_from_slice(&p.v.to_le_bytes());
+    reads.push(u8::from(p.odd_frame));
     reads
 }
 

@@ -108,22 +108,24 @@ impl Ppu {
         }
     }
 
-    /// Jumps `n` dots ahead; the caller has checked that they are idle (so no flag dot and no
-    /// skipped dot lies strictly inside them).
+    /// Jumps `n` dots ahead; the caller has checked that they are idle (so no flag dot lies
+    /// strictly inside them, and rendering does not change).
     pub(super) fn skip_dots(&mut self, mut n: u64) {
         self.master += 4 * n;
-        let from_line = self.scanline;
-        let from_dot = self.dot;
         loop {
-            let left = DOTS_PER_LINE - u64::from(self.dot);
+            let mut left = DOTS_PER_LINE - u64::from(self.dot);
+            if self.scanline == 261 {
+                if self.dot <= SKIP_DOT {
+                    // Passing the decision dot, with rendering as it is.
+                    self.skip_dot = self.rendering();
+                }
+                if self.odd_frame && self.skip_dot {
+                    left -= 1;
+                }
+            }
             if n < left {
                 // `n < 341` here.
                 self.dot += n as u16;
-                let passed_decision = from_line != 261 || from_dot <= SKIP_DOT;
-                if self.scanline == 261 && self.dot > SKIP_DOT && passed_decision {
-                    // Jumped over the decision dot; rendering has not changed meanwhile.
-                    self.skip_dot = self.rendering();
-                }
                 return;
             }
             n -= left;

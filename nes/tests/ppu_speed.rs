@@ -1,0 +1,83 @@
+//! Rough speed check with NES Tetris, headless and drawing (ignored by default; needs the
+//! ROM): `TETRIS_ROM=path cargo test -p nes --release --test ppu_speed -- --ignored
+//! --nocapture`. Reports the whole console's frames/s and the PPU's alone (a snapshot of
+//! the PPU in play, run for many frames without the CPU: the PPU's cost per frame).
+
+use std::time::Instant;
+
+use nes::{Buttons, Cart, Nes};
+
+fn console_in_play() -> Option<Nes> {
+    let path = std::env::var_os("TETRIS_ROM")?;
+    let bytes = std::fs::read(path).ok()?;
+    let mut nes = Nes::new(Cart::from_bytes(&bytes).ok()?);
+    // Through the menus into a game.
+    for f in 0..400u32 {
+        let b = if f % 40 < 2 && f > 300 {
+            Buttons::START
+        } else {
+            Buttons::NONE
+        };
+        nes.set_buttons(0, b);
+        nes.run_frame().ok()?;
+    }
+    Some(nes)
+}
+
+fn console_fps(mut nes: Nes, headless: bool) -> f64 {
+    nes.set_headless(headless);
+    let frames = 2000u32;
+    let t = Instant::now();
+    for f in 0..frames {
+        let b = match f % 16 {
+            0 => Buttons::LEFT,
+            8 => Buttons::A,
+            _ => Buttons::NONE,
+        };
+        nes.set_buttons(0, b);
+        nes.run_frame().expect("runs");
+    }
+    f64::from(frames) / t.elapsed().as_secs_f64()
+}
+
+fn ppu_fps(nes: &Nes, headless: bool) -> f64 {
+    let mut ppu = nes.bus().ppu().clone();
+    let mut cart = nes.bus().cartridge().clone();
+    ppu.set_headless(headless);
+    let frames = 20_000u32;
+    let t = Instant::now();
+    for _ in 0..frames {
+        // Like the bus: catch up to the vblank event, then a few register accesses' worth.
+        let e = ppu.next_event();
+        ppu.run_to(e, &mut cart);
+    }
+    f64::from(frames / 2) / t.elapsed().as_secs_f64()
+}
+
+#[test]
+#[ignore = "speed measurement; needs TETRIS_ROM"]
+fn tetris_frames_per_second() {
+    let Some(nes) = console_in_play() else {
+        eprintln!("*** SKIPPED: set TETRIS_ROM ***");
+        return;
+    };
+    if std::env::var_os("PPU_OAM_DUMP").is_some() {
+        eprintln!("{:02X?}", &nes.bus().ppu().oam()[..64]);
+    }
+    if std::env::var_os("PPU_SPEED_ONLY").is_some() {
+        for _ in 0..10 {
+            eprintln!("PPU alone headless: {:.0} frames/s", ppu_fps(&nes, true));
+        }
+        return;
+    }
+    eprintln!(
+        "PPU alone: headless {:.0} frames/s, drawing {:.0} frames/s",
+        ppu_fps(&nes, true),
+        ppu_fps(&nes, false)
+    );
+    eprintln!(
+        "console: headless {:.0} frames/s, drawing {:.0} frames/s",
+        console_fps(nes.clone(), true),
+        console_fps(nes, false)
+    );
+}
