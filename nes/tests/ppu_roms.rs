@@ -227,3 +227,60 @@ rom_tests! {
     cpu_dummy_writes_oam => expect_pass("cpu_dummy_writes/cpu_dummy_writes_oam.nes", 600),
     cpu_dummy_writes_ppumem => expect_pass("cpu_dummy_writes/cpu_dummy_writes_ppumem.nes", 600),
 }
+
+/// Runs `frames` frames of a ROM twice, with the PPU's fast paths and dot by dot, and
+/// compares pictures, RAM and CPU state after every frame.
+fn fast_paths_match_dots(nes: Option<Nes>, frames: u32, headless: bool, what: &str) {
+    let Some(mut fast) = nes else { return };
+    let mut slow = fast.clone();
+    slow.bus_mut().ppu_mut().set_dots_only(true);
+    fast.set_headless(headless);
+    slow.set_headless(headless);
+    for f in 0..frames {
+        // Tetris: Start now and then gets through the menus; some moves in play.
+        let b = match f % 64 {
+            0 if f > 200 && f < 600 => nes::Buttons::START,
+            10 => nes::Buttons::LEFT,
+            20 => nes::Buttons::A,
+            30 => nes::Buttons::DOWN,
+            _ => nes::Buttons::NONE,
+        };
+        fast.set_buttons(0, b);
+        slow.set_buttons(0, b);
+        fast.run_frame().unwrap_or_else(|e| panic!("{what}: {e}"));
+        slow.run_frame().unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(fast.cycles(), slow.cycles(), "{what}: frame {f}: timing");
+        assert_eq!(fast.registers(), slow.registers(), "{what}: frame {f}: CPU");
+        assert!(fast.ram() == slow.ram(), "{what}: frame {f}: RAM differs");
+        if !headless {
+            let same = fast.frame_buffer() == slow.frame_buffer();
+            assert!(same, "{what}: frame {f}: pictures differ");
+        }
+    }
+}
+
+#[test]
+fn fast_paths_match_dots_sprite_hit_timing() {
+    for rom in [
+        "sprite_hit_tests_2005.10.05/09.timing_basics.nes",
+        "sprite_hit_tests_2005.10.05/11.edge_timing.nes",
+        "ppu_vbl_nmi/rom_singles/10-even_odd_timing.nes",
+    ] {
+        fast_paths_match_dots(load(rom), 240, false, rom);
+        fast_paths_match_dots(load(rom), 240, true, rom);
+    }
+}
+
+/// NES Tetris if `TETRIS_ROM` names it (the project does not ship the ROM); the input script
+/// reaches play (gameMode 4) by frame ~600.
+#[test]
+fn fast_paths_match_dots_tetris() {
+    let Some(path) = std::env::var_os("TETRIS_ROM") else {
+        eprintln!("*** SKIPPED fast_paths_match_dots_tetris: set TETRIS_ROM ***");
+        return;
+    };
+    let bytes = std::fs::read(path).expect("TETRIS_ROM readable");
+    let nes = || Some(Nes::new(Cart::from_bytes(&bytes).expect("Tetris parses")));
+    fast_paths_match_dots(nes(), 1200, false, "Tetris");
+    fast_paths_match_dots(nes(), 1200, true, "Tetris (headless)");
+}

@@ -176,6 +176,7 @@ pub struct Ppu {
     masks_height: u8,
 
     headless: bool,
+    dots_only: bool,
     /// The last completed picture and the one being drawn.
     front: Vec<u16>,
     back: Vec<u16>,
@@ -231,6 +232,7 @@ impl Ppu {
             line_masks: vec![0; 240],
             masks_height: 0,
             headless: false,
+            dots_only: false,
             front: vec![0; WIDTH * HEIGHT],
             back: vec![0; WIDTH * HEIGHT],
         }
@@ -256,6 +258,9 @@ impl Ppu {
     }
 
     pub(crate) fn run_to_with<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
+        if self.dots_only {
+            return self.run_to_dots(target, mem);
+        }
         while self.master + 4 <= target {
             if self.skip_last_dot() {
                 continue;
@@ -287,7 +292,6 @@ impl Ppu {
     }
 
     /// Runs dot by dot only (the reference the faster gears are checked against).
-    #[cfg(test)]
     pub(crate) fn run_to_dots<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
         while self.master + 4 <= target {
             if !self.skip_last_dot() {
@@ -357,6 +361,12 @@ impl Ppu {
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
     pub fn set_headless(&mut self, headless: bool) {
         self.headless = headless;
+    }
+
+    /// Runs every dot one by one (no idle skipping, no whole-line steps): the slow reference
+    /// the fast paths are tested against. Everything observable is the same either way.
+    pub fn set_dots_only(&mut self, dots_only: bool) {
+        self.dots_only = dots_only;
     }
 
     /// Object attribute memory (256 bytes; byte 2 of each sprite reads back masked with $E3).
