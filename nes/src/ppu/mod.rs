@@ -59,6 +59,8 @@ pub const POWER_ON_DEAD_FRAMES: u32 = 0;
 pub(crate) trait PpuMemory {
     fn chr_read(&self, addr: u16) -> u8;
     fn chr_write(&mut self, addr: u16, val: u8);
+    /// Offset into CIRAM of a nametable address; each 1 KiB nametable maps to one 1 KiB
+    /// page (offset = page base | (addr & $3FF)), which `fetch_row` relies on.
     fn nametable_offset(&self, addr: u16) -> usize;
 }
 

@@ -162,6 +162,30 @@ impl Ppu {
         }
     }
 
+    /// `out.len()` (≤ 32) consecutive tiles from `v` on, as `fetch_tile` would fetch them
+    /// one by one with coarse X increments between (nametable pages looked up once).
+    fn fetch_row<M: PpuMemory>(&self, v: u16, mem: &M, out: &mut [Tile]) {
+        let page = |nt_bits: u16| mem.nametable_offset(0x2000 | (nt_bits & 0x0C00)) & 0xC00;
+        let bases = [page(v), page(v ^ 0x0400)];
+        let coarse_y = usize::from((v >> 5) & 31);
+        let pat = (u16::from(self.ctrl & 0x10) << 8) | ((v >> 12) & 7);
+        let x0 = usize::from(v & 31);
+        for (i, t) in out.iter_mut().enumerate() {
+            let cx = x0 + i;
+            let base = bases[(cx >> 5) & 1];
+            let x = cx & 31;
+            let nt = self.vram[base | (coarse_y << 5) | x];
+            let at = self.vram[base | 0x3C0 | ((coarse_y >> 2) << 3) | (x >> 2)];
+            let shift = ((coarse_y & 2) << 1) | (x & 2);
+            let addr = pat | (u16::from(nt) << 4);
+            *t = Tile {
+                lo: mem.chr_read(addr),
+                hi: mem.chr_read(addr | 8),
+                pal: (at >> shift) & 3,
+            };
+        }
+    }
+
     /// The colour shown where rendering is disabled: the backdrop, or the palette entry `v`
     /// points at if it points into palette RAM.
     #[inline]
@@ -430,10 +454,10 @@ impl Ppu {
             let [t0, t1] = self.shifter_tiles();
             decode_tile(t0, &mut bgbuf[0..8]);
             decode_tile(t1, &mut bgbuf[8..16]);
-            let mut v = self.v;
-            for chunk in bgbuf[16..].chunks_exact_mut(8) {
-                decode_tile(self.fetch_tile(v, mem), chunk);
-                v = inc_coarse_x(v);
+            let mut row = [Tile::default(); 31];
+            self.fetch_row(self.v, mem, &mut row);
+            for (t, chunk) in row.iter().zip(bgbuf[16..].chunks_exact_mut(8)) {
+                decode_tile(*t, chunk);
             }
         }
         let fx = usize::from(self.fine_x);
@@ -487,11 +511,11 @@ impl Ppu {
                 } else {
                     b
                 };
-                *o = lut[usize::from(entry)];
+                *o = lut[usize::from(entry & 0x1F)];
             }
         } else {
             for (o, &b) in out.iter_mut().zip(bg.iter()) {
-                *o = lut[usize::from(b)];
+                *o = lut[usize::from(b & 0x1F)];
             }
         }
     }
