@@ -273,7 +273,6 @@ impl Ppu {
     pub(super) fn run_line<M: PpuMemory>(&mut self, mem: &mut M) {
         let sl = self.scanline;
         let mut len = DOTS_PER_LINE;
-        self.settle_bg(mem);
         if !self.rendering() {
             // A visible line showing the backdrop (only when drawing).
             let c = self.backdrop();
@@ -281,8 +280,10 @@ impl Ppu {
             self.back[row..row + WIDTH].fill(c);
         } else if sl < 240 {
             if !self.headless {
+                self.settle_bg(mem);
                 self.draw_line(mem, sl);
             } else if self.sprites.sprite0 && !self.sprite0_hit && self.mask & 0x18 == 0x18 {
+                self.settle_bg(mem);
                 self.sprite0_check(mem);
             }
             self.finish_rendered_line(false);
