@@ -64,6 +64,10 @@ fn tetris_frames_per_second() {
     if std::env::var_os("PPU_OAM_DUMP").is_some() {
         eprintln!("{:02X?}", &nes.bus().ppu().oam()[..64]);
     }
+    if std::env::var_os("PPU_SPEED_ONLY").is_some_and(|m| m == "console") {
+        eprintln!("console headless: {:.0} frames/s", console_fps(nes, true));
+        return;
+    }
     if let Some(mode) = std::env::var_os("PPU_SPEED_ONLY") {
         let headless = mode == "headless";
         for _ in 0..10 {

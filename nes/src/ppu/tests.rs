@@ -27,10 +27,12 @@ impl PpuMemory for FakeCart {
     }
 }
 
-/// A PPU past its write-ignore period, standing at (0, 0) of an even frame.
+/// A PPU past its write-ignore period and power-on dead frames, standing at (0, 0) of an
+/// even frame.
 fn ready(cart: &mut FakeCart) -> Ppu {
     let mut p = Ppu::new();
     p.write_ignore = false;
+    p.dead_frames = 0;
     p.scanline = 0;
     p.dot = 0;
     let _ = cart;
