@@ -41,10 +41,15 @@ fn console_fps(mut nes: Nes, headless: bool) -> f64 {
 }
 
 fn ppu_fps(nes: &Nes, headless: bool) -> f64 {
+    ppu_fps_with(nes, headless, false)
+}
+
+fn ppu_fps_with(nes: &Nes, headless: bool, dots_only: bool) -> f64 {
     let mut ppu = nes.bus().ppu().clone();
+    ppu.set_dots_only(dots_only);
     let mut cart = nes.bus().cartridge().clone();
     ppu.set_headless(headless);
-    let frames = 20_000u32;
+    let frames = if dots_only { 400 } else { 20_000u32 };
     let t = Instant::now();
     for _ in 0..frames {
         // Like the bus: catch up to the vblank event, then a few register accesses' worth.
@@ -82,6 +87,11 @@ fn tetris_frames_per_second() {
         "PPU alone: headless {:.0} frames/s, drawing {:.0} frames/s",
         ppu_fps(&nes, true),
         ppu_fps(&nes, false)
+    );
+    eprintln!(
+        "PPU alone, dot by dot: headless {:.0} frames/s, drawing {:.0} frames/s",
+        ppu_fps_with(&nes, true, true),
+        ppu_fps_with(&nes, false, true)
     );
     eprintln!(
         "console: headless {:.0} frames/s, drawing {:.0} frames/s",

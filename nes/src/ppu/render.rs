@@ -14,6 +14,8 @@
 //! inside it: since `v` then only moves by fixed increments, it fetches the line's tiles
 //! straight from where `v` starts, draws from tile arrays instead of shift registers and
 //! leaves every register (including the shift registers and latches) as the dots would.
+//! Headless, the dots 321–336 fetches are left pending (`settle_bg`) until something can
+//! see the shift registers, so a frame of headless lines costs almost no memory reads.
 //! <https://www.nesdev.org/wiki/PPU_rendering>, <https://www.nesdev.org/wiki/PPU_scrolling>
 
 use super::registers::{inc_coarse_x, inc_y, palette_index};
