@@ -59,6 +59,44 @@ fn ppu_fps_with(nes: &Nes, headless: bool, dots_only: bool) -> f64 {
     f64::from(frames / 2) / t.elapsed().as_secs_f64()
 }
 
+/// Nanoseconds per $2004 write as an OAM DMA makes them (one every 2 CPU cycles in vblank),
+/// including the catch-up and the next-event query the bus does around each.
+fn oam_dma_write_ns(nes: &Nes) -> f64 {
+    let variant = std::env::var("DMA_VARIANT").unwrap_or_default();
+    let mut ppu = nes.bus().ppu().clone();
+    let mut cart = nes.bus().cartridge().clone();
+    ppu.set_headless(true);
+    let mut t_master = ppu.next_event();
+    ppu.run_to(t_master, &mut cart);
+    let n = 256 * 4000;
+    let t = Instant::now();
+    let mut sink = 0u64;
+    for i in 0..n {
+        if i % 256 == 0 {
+            // On to the start of the next vblank (the events alternate: set, clear).
+            loop {
+                t_master = ppu.next_event();
+                ppu.run_to(t_master, &mut cart);
+                if ppu.scanline() == 241 {
+                    break;
+                }
+            }
+        }
+        t_master += 24;
+        if variant != "norun" {
+            ppu.run_to(t_master, &mut cart);
+        }
+        if variant != "nowrite" {
+            ppu.write_register(4, i as u8, &mut cart);
+        }
+        if variant != "noevent" {
+            sink = sink.wrapping_add(ppu.next_event());
+        }
+    }
+    assert_ne!(sink, 1);
+    t.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+}
+
 #[test]
 #[ignore = "speed measurement; needs TETRIS_ROM"]
 fn tetris_frames_per_second() {
@@ -71,6 +109,12 @@ fn tetris_frames_per_second() {
     }
     if std::env::var_os("PPU_SPEED_ONLY").is_some_and(|m| m == "console") {
         eprintln!("console headless: {:.0} frames/s", console_fps(nes, true));
+        return;
+    }
+    if std::env::var_os("PPU_SPEED_ONLY").is_some_and(|m| m == "dma") {
+        for _ in 0..5 {
+            eprintln!("$2004 write in vblank: {:.1} ns", oam_dma_write_ns(&nes));
+        }
         return;
     }
     if let Some(mode) = std::env::var_os("PPU_SPEED_ONLY") {
