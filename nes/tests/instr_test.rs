@@ -7,7 +7,7 @@
 //! result code (0 = passed) and a text report at $6004.
 //! <https://github.com/christopherpow/nes-test-roms/tree/master/instr_test-v5>
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use nes::cpu::{Cpu, CpuBus};
 
@@ -77,28 +77,8 @@ impl CpuBus for NromBus {
     fn dmc_dma_complete(&mut self, _val: u8) {}
 }
 
-fn test_roms_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("NES_TEST_ROMS") {
-        return Some(PathBuf::from(dir));
-    }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    workspace
-        .parent()?
-        .ancestors()
-        .map(|dir| dir.join("shared").join("test-roms"))
-        .find(|dir| dir.is_dir())
-}
-
 fn run(name: &str) {
-    let dir = test_roms_dir().unwrap_or_default();
-    let path = dir.join("instr_test-v5/rom_singles").join(name);
-    let Ok(rom) = std::fs::read(&path) else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{} not found (set NES_TEST_ROMS)",
-            path.display()
-        );
-        eprintln!("\n*** SKIPPED {name}: {} not found ***\n", path.display());
+    let Some(rom) = common::read_test_file(&format!("instr_test-v5/rom_singles/{name}")) else {
         return;
     };
     let prg_len = usize::from(rom[4]) * 0x4000;

@@ -7,9 +7,8 @@
 //! count (3 dots per cycle, 341 dots per scanline; nestest never turns rendering on).
 //! <https://www.nesdev.org/wiki/Emulator_tests>
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use nes::cpu::trace::nestest_line;
 use nes::cpu::{Cpu, CpuBus, Registers};
 
 /// 64 KiB of RAM that counts cycles.
@@ -65,43 +64,15 @@ impl CpuBus for FlatBus {
     fn dmc_dma_complete(&mut self, _val: u8) {}
 }
 
-/// `NES_TEST_ROMS`, else the first `shared/test-roms` above the workspace root.
-fn test_roms_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("NES_TEST_ROMS") {
-        return Some(PathBuf::from(dir));
-    }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    workspace
-        .parent()?
-        .ancestors()
-        .map(|dir| dir.join("shared").join("test-roms"))
-        .find(|dir| dir.is_dir())
-}
-
-/// The nestest files, or `None` after a loud skip message (a failure under `CI=true`).
-fn nestest_files() -> Option<(Vec<u8>, String)> {
-    let dir = test_roms_dir().unwrap_or_else(|| PathBuf::from("<no shared/test-roms found>"));
-    let rom = std::fs::read(dir.join("nestest/nestest.nes"));
-    let log = std::fs::read_to_string(dir.join("nestest/nestest.log"));
-    match (rom, log) {
-        (Ok(rom), Ok(log)) => Some((rom, log)),
-        _ => {
-            let msg = format!(
-                "nestest ROM/log not found under {} (set NES_TEST_ROMS)",
-                dir.display()
-            );
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-            eprintln!("\n*** SKIPPED nestest: {msg} ***\n");
-            None
-        }
-    }
-}
-
 #[test]
 fn nestest_matches_log() {
-    let Some((rom, log)) = nestest_files() else {
+    let (Some(rom), Some(log)) = (
+        common::read_test_file("nestest/nestest.nes"),
+        common::read_test_file("nestest/nestest.log"),
+    ) else {
         return;
     };
+    let log = String::from_utf8_lossy(&log);
     assert_eq!(&rom[..4], b"NES\x1A", "nestest.nes is not an iNES file");
     let prg = &rom[16..16 + 0x4000];
     let mut bus = FlatBus {
@@ -126,13 +97,7 @@ fn nestest_matches_log() {
     let mut got: Vec<String> = Vec::with_capacity(expected.len());
     for (i, want) in expected.iter().enumerate() {
         let dots = bus.cycles * 3;
-        let line = nestest_line(
-            &cpu.registers(),
-            |a| bus.peek(a),
-            (dots / 341) as i32,
-            (dots % 341) as u32,
-            bus.cycles,
-        );
+        let line = cpu.trace_line(&bus, (dots / 341) as i32, (dots % 341) as u32);
         if line != *want {
             let from = i.saturating_sub(5);
             let mut context = String::new();

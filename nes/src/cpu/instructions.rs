@@ -302,21 +302,30 @@ impl Cpu {
 
     /// Conditional branch: 2 cycles, +1 if taken, +1 more if the target is in another page.
     ///
-    /// A taken branch that stays in its page does not sample interrupts on its extra
-    /// cycle: an IRQ first seen on the operand cycle is held over until after the next
-    /// instruction. <https://www.nesdev.org/wiki/CPU_interrupts#Branch_instructions_and_interrupts>
+    /// A taken branch polls interrupts during its operand cycle and, if it crosses a page,
+    /// during the fix-up cycle, but not during the cycle in between. So an interrupt first
+    /// seen at the end of the operand cycle of a taken branch that stays in its page waits
+    /// until after the next instruction. blargg's `branch_delays_irq` tests this for IRQ;
+    /// the nesdev wiki and blargg state the same for NMI (Mesen2 only delays IRQ).
+    /// <https://www.nesdev.org/wiki/CPU_interrupts#Branch_instructions_and_interrupts>
     #[inline(always)]
     fn branch<B: CpuBus>(&mut self, bus: &mut B, taken: bool) {
         let offset = self.fetch(bus);
         if taken {
-            if self.run_irq && !self.prev_run_irq {
-                self.run_irq = false;
-            }
+            let new_irq = self.run_irq && !self.prev_run_irq;
+            let new_nmi = self.need_nmi && !self.prev_need_nmi;
             let pc = self.regs.pc;
             self.read(bus, pc);
             let target = pc.wrapping_add(offset as i8 as u16);
             if (target ^ pc) & 0xFF00 != 0 {
                 self.read(bus, (pc & 0xFF00) | (target & 0x00FF));
+            } else {
+                if new_irq {
+                    self.prev_run_irq = false;
+                }
+                if new_nmi {
+                    self.prev_need_nmi = false;
+                }
             }
             self.regs.pc = target;
         }

@@ -9,7 +9,12 @@
 //! stalls the core on its next read cycle (`dma.rs`).
 //!
 //! Files: `addressing.rs` (operand fetches and their dummy cycles), `instructions.rs` (the
-//! opcode `match` and the ALU), `dma.rs`, `trace.rs` (disassembler, nestest log lines).
+//! opcode `match`, control flow and stack), `alu.rs` (flags and arithmetic), `dma.rs`,
+//! `trace.rs` (disassembler, nestest log lines).
+//!
+//! Speed: `step` is one `match` over the opcode, generic over the bus (monomorphised, no
+//! `dyn`, no allocation); on a flat 64 KiB test bus it runs nestest's code at about
+//! 195 M cycles/s (one core of the development machine, `--release`).
 //!
 //! - <https://www.nesdev.org/wiki/CPU>
 //! - <https://www.nesdev.org/wiki/CPU_interrupts>
@@ -20,6 +25,8 @@ mod addressing;
 mod alu;
 mod dma;
 mod instructions;
+#[cfg(test)]
+mod tests;
 pub mod trace;
 
 use serde::{Deserialize, Serialize};
@@ -33,9 +40,11 @@ pub trait CpuBus {
     fn write(&mut self, addr: u16, val: u8);
     /// Reads without side effects and without using a cycle (debuggers, traces).
     fn peek(&self, addr: u16) -> u8;
-    /// Level of the NMI line at the end of the last cycle (true = asserted).
+    /// Level of the NMI line at the end of the last cycle (true = asserted). The CPU calls
+    /// this after every cycle (DMA cycles included), then `irq_line`.
     fn nmi_line(&mut self) -> bool;
-    /// Level of the IRQ line at the end of the last cycle (true = asserted).
+    /// Level of the IRQ line at the end of the last cycle (true = asserted). Called after
+    /// every cycle whatever the I flag, so the bus may use it to catch up scheduled events.
     fn irq_line(&mut self) -> bool;
     /// CPU cycles elapsed since power-on.
     fn cycles(&self) -> u64;
@@ -201,6 +210,19 @@ impl Cpu {
         self.regs = regs;
     }
 
+    /// The nestest.log line for the instruction about to run (see [`trace::nestest_line`]);
+    /// the PPU position comes from the caller, the cycle count from the bus.
+    #[must_use]
+    pub fn trace_line<B: CpuBus>(&self, bus: &B, scanline: i32, dot: u32) -> String {
+        trace::nestest_line(
+            &self.regs,
+            |addr| bus.peek(addr),
+            scanline,
+            dot,
+            bus.cycles(),
+        )
+    }
+
     /// The JAM that halted the core, if any.
     #[must_use]
     pub fn jammed(&self) -> Option<Jammed> {
@@ -239,8 +261,11 @@ impl Cpu {
         self.prev_need_nmi = self.need_nmi;
         self.need_nmi |= nmi && !self.nmi_line;
         self.nmi_line = nmi;
+        // Always ask the bus, even with I set: the real bus catches the APU up to its
+        // scheduled events here (DMC fetch requests included).
+        let irq = bus.irq_line();
         self.prev_run_irq = self.run_irq;
-        self.run_irq = self.regs.p & flags::I == 0 && bus.irq_line();
+        self.run_irq = irq && self.regs.p & flags::I == 0;
     }
 
     #[inline(always)]
