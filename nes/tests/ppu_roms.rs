@@ -1,46 +1,27 @@
 //! blargg's PPU test ROMs run on the whole console ([`nes::Nes`]), one test per ROM.
 //!
 //! Two ways of reading a result:
-//! - `Mem`: newer ROMs write a signature DE B0 61 at $6001–$6003, a status at $6000 ($80
+//! - `Mem`: newer ROMs (ppu_vbl_nmi, ppu_read_buffer, oam_read, oam_stress,
+//!   cpu_dummy_writes) write a signature DE B0 61 at $6001–$6003, a status at $6000 ($80
 //!   running, $81 "press reset", else the result code, 0 = passed) and text at $6004.
-//! - `Screen`: the 2005 ROMs only draw their result; the nametable at $2000 is read as ASCII
-//!   after the ROM has had time to finish. blargg_ppu_tests and sprite_hit_tests print a
-//!   result code where 1 = passed ("PASSED" / "$01"); vbl_nmi_timing the same.
+//! - `Screen`: the 2005 ROMs only draw their result; the nametable at $2000 is read as text
+//!   once it says so: sprite_hit_tests and vbl_nmi_timing print "PASSED" (or "FAILED: #n"),
+//!   blargg_ppu_tests a bare result code where "$01" = passed.
 //!
-//! ROMs come from `$NES_TEST_ROMS` (default: the `shared/test-roms` directory beside the
-//! work tree); a missing ROM fails under `CI=true` and is skipped loudly otherwise.
+//! Then the fast paths are checked against the dot-by-dot reference on a few ROMs (and NES
+//! Tetris when `TETRIS_ROM` names it): pictures, RAM, CPU state and timing after every frame.
+//!
+//! ROMs come from `$NES_TEST_ROMS`, else the `shared/test-roms` directory above the
+//! workspace (`tests/common`); a missing ROM fails under `CI=true` and is skipped loudly
+//! otherwise.
 //! <https://github.com/christopherpow/nes-test-roms>
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use nes::{Cart, Nes};
 
-fn test_roms_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NES_TEST_ROMS") {
-        return PathBuf::from(dir);
-    }
-    let default = PathBuf::from("/work/shared/test-roms");
-    if default.is_dir() {
-        return default;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared").join("test-roms"))
-        .find(|dir| dir.is_dir())
-        .unwrap_or(default)
-}
-
 fn load(rel: &str) -> Option<Nes> {
-    let path = test_roms_dir().join(rel);
-    let Ok(mut bytes) = std::fs::read(&path) else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{} not found (set NES_TEST_ROMS)",
-            path.display()
-        );
-        eprintln!("\n*** SKIPPED {rel}: {} not found ***\n", path.display());
-        return None;
-    };
+    let mut bytes = common::read_test_file(rel)?;
     // The ROMs were written for a devcart with RAM at $6000, where the newer ones report;
     // their iNES 1.0 headers do not say so (byte 8 = 0), so declare 8 KiB of PRG RAM.
     if bytes.len() > 16 && bytes[7] & 0x0C != 0x08 && bytes[8] == 0 {
