@@ -1,7 +1,10 @@
 //! Rough speed check with NES Tetris, headless and drawing (ignored by default; needs the
 //! ROM): `TETRIS_ROM=path cargo test -p nes --release --test ppu_speed -- --ignored
 //! --nocapture`. Reports the whole console's frames/s and the PPU's alone (a snapshot of
-//! the PPU in play, run for many frames without the CPU: the PPU's cost per frame).
+//! the PPU in play, run for many frames without the CPU: the PPU's cost per frame), fast
+//! gears and dot by dot. For profiling one part, `PPU_SPEED_ONLY` = `headless` / `draw`
+//! (PPU alone), `console` (console headless) or `dma` ($2004 writes in vblank with their
+//! catch-ups; `DMA_VARIANT` = `norun` / `nowrite` / `noevent` leaves one part out).
 
 use std::time::Instant;
 
