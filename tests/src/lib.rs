@@ -1,1 +1,17 @@
-//! Shared helpers of the conformance suites (finding test data, reading results).
+//! Shared machinery of the conformance suites, also used by `tetris-nes conformance`.
+//!
+//! [`run_test_rom`] runs a test ROM it may never have seen and reads its verdict the way the
+//! test-ROM authors document it:
+//! - the $6000 protocol of blargg's newer ROMs: the signature `DE B0 61` at $6001–$6003, a
+//!   status at $6000 ($80 running, $81 "press reset", otherwise the result code, 0 = pass)
+//!   and a NUL-terminated text from $6004;
+//! - otherwise the text the ROM draws in the nametable (blargg's 2005 suites, branch and CPU
+//!   timing tests), read once it has stopped changing.
+//!
+//! [`find_test_roms`] locates `../shared/test-roms` (or `$NES_TEST_ROMS`).
+
+pub mod testrom;
+
+pub use testrom::{
+    find_test_roms, require_data, run_test_rom, screen_text, Limits, Outcome, Status,
+};

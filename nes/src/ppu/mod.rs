@@ -66,14 +66,14 @@ pub struct PowerOn {
 ///
 /// Hardware starts at the top of the picture (scanline 0, dot 0): the first vblank comes
 /// ~27,384 CPU cycles in, and the write-ignore period ends ~29,658 cycles in (nesdev "PPU
-/// power up state"). FCEUX, which recorded the project's Tetris movies, instead runs one
-/// "dead" frame without vblank after power-on and then raises vblank one scanline into its
-/// next frame. (240, 0, 1 dead frame) reproduces that: one scanline, a vblank without the
-/// flag, then 262 scanlines to the first real vblank. With it all 24 checks of
-/// `shared/movies/checks.json` hold (checked with a throwaway movie runner); the hardware
-/// start (0, 0, 0) misses 6 of them by a frame.
+/// power up state"). FCEUX, which recorded the project's Tetris movies, powers its PPU on
+/// "dead" for one frame: the CPU runs a whole frame before the first vblank flag can be
+/// seen. NES Tetris waits for two vblanks in its reset code, so this frame decides on which
+/// frame every later event of the game falls: with one dead frame all the FCEUX movie
+/// checks in `../shared/movies` come out exact (without it, some are a frame off). Starting
+/// at (240, 0) with one dead frame, FCEUX's own frame alignment, passes them as well.
 pub const POWER_ON: PowerOn = PowerOn {
-    scanline: 240,
+    scanline: 0,
     dot: 0,
     dead_frames: 1,
 };
@@ -393,6 +393,18 @@ impl Ppu {
     /// the fast paths are tested against. Everything observable is the same either way.
     pub fn set_dots_only(&mut self, dots_only: bool) {
         self.dots_only = dots_only;
+    }
+
+    /// Reads PPU memory ($0000–$3FFF: pattern tables, nametables, palette) without side
+    /// effects, for debuggers and test harnesses.
+    #[must_use]
+    pub fn peek_vram(&self, addr: u16, cart: &Cart) -> u8 {
+        let addr = addr & 0x3FFF;
+        if addr >= 0x3F00 {
+            self.palette[registers::palette_index(addr)]
+        } else {
+            self.vram_read(addr, cart)
+        }
     }
 
     /// Object attribute memory (256 bytes; byte 2 of each sprite reads back masked with $E3).

