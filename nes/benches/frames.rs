@@ -20,7 +20,14 @@ fn main() {
         // Into a game: Start on the legal screen, title, game type and level menus.
         for n in 1..=300u32 {
             let start = [268, 273, 277, 282].contains(&n);
-            nes.set_buttons(0, if start { nes::Buttons::START } else { nes::Buttons::NONE });
+            nes.set_buttons(
+                0,
+                if start {
+                    nes::Buttons::START
+                } else {
+                    nes::Buttons::NONE
+                },
+            );
             nes.run_frame().expect("runs");
         }
         let frames = if headless { 20_000 } else { 5_000 };
