@@ -203,6 +203,10 @@ pub struct Ppu {
 
     headless: bool,
     dots_only: bool,
+    /// Palette entry -> output value for drawn lines, valid for the $2001 greyscale and
+    /// emphasis bits in `out_lut_key` (`None` after a palette write).
+    out_lut: [u16; 32],
+    out_lut_key: Option<u8>,
     /// The last completed picture and the one being drawn.
     front: Vec<u16>,
     back: Vec<u16>,
@@ -259,6 +263,8 @@ impl Ppu {
             masks_height: 0,
             headless: false,
             dots_only: false,
+            out_lut: [0; 32],
+            out_lut_key: None,
             front: vec![0; WIDTH * HEIGHT],
             back: vec![0; WIDTH * HEIGHT],
         }

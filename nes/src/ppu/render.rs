@@ -498,13 +498,18 @@ impl Ppu {
             }
         }
 
-        // Output through a per-line table: palette entry -> greyscale + emphasis applied.
-        let grey = if self.mask & 0x01 != 0 { 0x30 } else { 0x3F };
-        let emph = u16::from(self.mask & 0xE0) << 1;
-        let mut lut = [0u16; 32];
-        for (i, e) in lut.iter_mut().enumerate() {
-            *e = u16::from(self.palette[palette_index(i as u16)] & grey) | emph;
+        // Output through a table: palette entry -> colour with greyscale and emphasis
+        // applied, rebuilt only when the palette or those $2001 bits change.
+        let key = self.mask & 0xE1;
+        if self.out_lut_key != Some(key) {
+            let grey = if key & 0x01 != 0 { 0x30 } else { 0x3F };
+            let emph = u16::from(key & 0xE0) << 1;
+            for (i, e) in self.out_lut.iter_mut().enumerate() {
+                *e = u16::from(self.palette[palette_index(i as u16)] & grey) | emph;
+            }
+            self.out_lut_key = Some(key);
         }
+        let lut = self.out_lut;
         let row = usize::from(sl) * WIDTH;
         let out = &mut self.back[row..row + WIDTH];
         if any_sprites {
