@@ -163,6 +163,34 @@ fn parse_pad(field: &str) -> Result<Buttons, String> {
     Ok(b)
 }
 
+/// Plays `movie` from power-on on a console with `cart`, for `frames` frames; after frame `n`
+/// (1-based) calls `after_frame(n, &nes)`. A power-cycle command rebuilds the console, a soft
+/// reset presses reset, both before their frame.
+pub fn play(
+    cart: &nes::Cart,
+    movie: &Movie,
+    frames: usize,
+    mut after_frame: impl FnMut(usize, &nes::Nes),
+) -> Result<(), nes::NesError> {
+    let mut console = nes::Nes::new(cart.clone());
+    console.set_headless(true);
+    for n in 1..=frames {
+        let input = movie.frame(n);
+        if input.power_cycle {
+            console = nes::Nes::new(cart.clone());
+            console.set_headless(true);
+        }
+        if input.soft_reset {
+            console.reset();
+        }
+        console.set_buttons(0, input.pads[0]);
+        console.set_buttons(1, input.pads[1]);
+        console.run_frame()?;
+        after_frame(n, &console);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,32 +233,4 @@ mod tests {
         );
         assert!(Movie::parse("version 3\n|0|........|||\nfoo bar\n").is_err());
     }
-}
-
-/// Plays `movie` from power-on on a console with `cart`, for `frames` frames; after frame `n`
-/// (1-based) calls `after_frame(n, &nes)`. A power-cycle command rebuilds the console, a soft
-/// reset presses reset, both before their frame.
-pub fn play(
-    cart: &nes::Cart,
-    movie: &Movie,
-    frames: usize,
-    mut after_frame: impl FnMut(usize, &nes::Nes),
-) -> Result<(), nes::NesError> {
-    let mut console = nes::Nes::new(cart.clone());
-    console.set_headless(true);
-    for n in 1..=frames {
-        let input = movie.frame(n);
-        if input.power_cycle {
-            console = nes::Nes::new(cart.clone());
-            console.set_headless(true);
-        }
-        if input.soft_reset {
-            console.reset();
-        }
-        console.set_buttons(0, input.pads[0]);
-        console.set_buttons(1, input.pads[1]);
-        console.run_frame()?;
-        after_frame(n, &console);
-    }
-    Ok(())
 }
