@@ -40,6 +40,9 @@ enum RomCommand {
     Info {
         /// The .nes file.
         file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -69,8 +72,8 @@ fn main() -> ExitCode {
         Command::Movie(args) => cmd::movie::run(&args),
         Command::Replay(args) => cmd::replay::run(&args),
         Command::Rom {
-            command: RomCommand::Info { file },
-        } => cmd::rom::info(&file),
+            command: RomCommand::Info { file, json },
+        } => cmd::rom::info(&file, json),
     };
     match result {
         Ok(code) => code,

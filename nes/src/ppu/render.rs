@@ -1,0 +1,389 @@
+//! Rendering: the background fetch pipeline, pixel composition, the per-dot step and the
+//! whole-line step.
+//!
+//! Each 8-dot group of dots 1–256 and 321–336 fetches one tile: nametable byte (2nd dot),
+//! attribute byte (4th), pattern low (6th) and high (8th) plane, then increments coarse X.
+//! The tile is loaded into the low byte of the shift registers at the start of the next
+//! group (dots 9, 17, …, 257 and 329, 337); the shift registers move one bit per dot on
+//! dots 1–256 and 321–336, and a pixel takes bit 15 − fine X. Dot 256 increments Y,
+//! dot 257 copies the horizontal bits of `t` into `v`, dots 280–304 of the pre-render line
+//! the vertical bits. Pattern reads go to the cartridge at the moment of the fetch, so a
+//! mid-frame CHR bank switch takes effect at the right tile.
+//!
+//! `run_line` does all of this for a whole line in one step when no register access falls
+//! inside it: since `v` then only moves by fixed increments, it fetches the line's tiles
+//! straight from where `v` starts, draws from tile arrays instead of shift registers and
+//! leaves every register (including the shift registers and latches) as the dots would.
+//! <https://www.nesdev.org/wiki/PPU_rendering>, <https://www.nesdev.org/wiki/PPU_scrolling>
+
+use super::registers::{inc_coarse_x, inc_y, palette_index};
+use super::timing::DOTS_PER_LINE;
+use super::{Ppu, PpuMemory, HEIGHT, WIDTH};
+
+/// One fetched background tile: pattern planes and the 2-bit palette from the attribute.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tile {
+    lo: u8,
+    hi: u8,
+    pal: u8,
+}
+
+#[inline]
+fn expand(bit: u8) -> u16 {
+    if bit & 1 != 0 {
+        0xFF
+    } else {
+        0
+    }
+}
+
+impl Ppu {
+    /// Runs one dot in full detail and moves past it.
+    pub(super) fn step<M: PpuMemory>(&mut self, mem: &mut M) {
+        let sl = self.scanline;
+        let d = self.dot;
+        if sl < 240 {
+            if self.rendering() {
+                self.render_dot(mem, sl, d, true);
+                self.sprite_dot(mem, sl, d);
+            } else if (1..=256).contains(&d) && !self.headless {
+                let c = self.backdrop();
+                self.put(sl, d - 1, c);
+            }
+        } else if sl == 241 {
+            if d == 1 {
+                self.start_vblank();
+            }
+        } else if sl == 261 {
+            if d == 1 {
+                self.end_vblank();
+            }
+            if self.rendering() {
+                self.render_dot(mem, sl, d, false);
+                if (257..=320).contains(&d) {
+                    self.oam_addr = 0;
+                    if d == 257 {
+                        // No evaluation on the pre-render line: line 0 has no sprites.
+                        self.sprites.count = 0;
+                        self.sprites.sprite0 = false;
+                    }
+                }
+            }
+        }
+        self.advance();
+    }
+
+    pub(super) fn start_vblank(&mut self) {
+        self.frames += 1;
+        std::mem::swap(&mut self.front, &mut self.back);
+        if self.dead_frames > 0 {
+            self.dead_frames -= 1;
+        } else if !self.vbl_suppress {
+            self.vblank = true;
+        }
+        self.vbl_suppress = false;
+    }
+
+    pub(super) fn end_vblank(&mut self) {
+        self.vblank = false;
+        self.sprite0_hit = false;
+        self.overflow = false;
+    }
+
+    /// The background side of a rendered dot (rendering enabled).
+    #[inline]
+    fn render_dot<M: PpuMemory>(&mut self, mem: &M, sl: u16, d: u16, visible: bool) {
+        if d & 7 == 1 && ((9..=257).contains(&d) || d == 329 || d == 337) {
+            self.reload();
+        }
+        if visible && (1..=256).contains(&d) {
+            self.pixel(sl, d - 1);
+        }
+        if (1..=256).contains(&d) || (321..=336).contains(&d) {
+            let bg = &mut self.bg;
+            bg.lo <<= 1;
+            bg.hi <<= 1;
+            bg.at_lo <<= 1;
+            bg.at_hi <<= 1;
+            match d & 7 {
+                2 => self.bg.nt = self.vram_read(0x2000 | (self.v & 0x0FFF), mem),
+                4 => self.bg.at = self.fetch_attribute(self.v, mem),
+                6 => self.bg.pat_lo = mem.chr_read(self.pattern_addr(self.bg.nt)),
+                0 => {
+                    self.bg.pat_hi = mem.chr_read(self.pattern_addr(self.bg.nt) + 8);
+                    self.inc_coarse_x();
+                    if d == 256 {
+                        self.inc_y();
+                    }
+                }
+                _ => {}
+            }
+        } else if d == 257 {
+            self.v = (self.v & !0x041F) | (self.t & 0x041F);
+        } else if !visible && (280..=304).contains(&d) {
+            self.v = (self.v & !0x7BE0) | (self.t & 0x7BE0);
+        }
+    }
+
+    /// Loads the latched tile into the low byte of the shift registers.
+    #[inline]
+    fn reload(&mut self) {
+        let bg = &mut self.bg;
+        bg.lo = (bg.lo & 0xFF00) | u16::from(bg.pat_lo);
+        bg.hi = (bg.hi & 0xFF00) | u16::from(bg.pat_hi);
+        bg.at_lo = (bg.at_lo & 0xFF00) | expand(bg.at);
+        bg.at_hi = (bg.at_hi & 0xFF00) | expand(bg.at >> 1);
+    }
+
+    #[inline]
+    fn pattern_addr(&self, nt: u8) -> u16 {
+        (u16::from(self.ctrl & 0x10) << 8) | (u16::from(nt) << 4) | ((self.v >> 12) & 7)
+    }
+
+    /// The attribute byte's two bits for the tile at `v`.
+    #[inline]
+    fn fetch_attribute<M: PpuMemory>(&self, v: u16, mem: &M) -> u8 {
+        let addr = 0x23C0 | (v & 0x0C00) | ((v >> 4) & 0x38) | ((v >> 2) & 0x07);
+        let shift = ((v >> 4) & 4) | (v & 2);
+        (self.vram_read(addr, mem) >> shift) & 3
+    }
+
+    /// Fetches the tile `v` points at (nametable, attribute, both pattern planes).
+    #[inline]
+    fn fetch_tile<M: PpuMemory>(&self, v: u16, mem: &M) -> Tile {
+        let nt = self.vram_read(0x2000 | (v & 0x0FFF), mem);
+        let pal = self.fetch_attribute(v, mem);
+        let addr = (u16::from(self.ctrl & 0x10) << 8) | (u16::from(nt) << 4) | ((v >> 12) & 7);
+        Tile {
+            lo: mem.chr_read(addr),
+            hi: mem.chr_read(addr + 8),
+            pal,
+        }
+    }
+
+    /// The colour shown where rendering is disabled: the backdrop, or the palette entry `v`
+    /// points at if it points into palette RAM.
+    #[inline]
+    fn backdrop(&self) -> u16 {
+        let c = if self.v & 0x3F00 == 0x3F00 {
+            self.palette_read(self.v)
+        } else {
+            self.palette_read(0x3F00)
+        };
+        u16::from(c) | (u16::from(self.mask & 0xE0) << 1)
+    }
+
+    #[inline]
+    fn put(&mut self, sl: u16, x: u16, c: u16) {
+        self.back[usize::from(sl) * WIDTH + usize::from(x)] = c;
+    }
+
+    /// Pixel `x` of a rendered line, from the shift registers and the line's sprites.
+    fn pixel(&mut self, sl: u16, x: u16) {
+        let want_hit = self.sprites.sprite0 && !self.sprite0_hit && self.mask & 0x18 == 0x18;
+        if self.headless && !want_hit {
+            return;
+        }
+        let bg = if self.mask & 0x08 != 0 && (x >= 8 || self.mask & 0x02 != 0) {
+            let bit = 15 - u16::from(self.fine_x);
+            let b = &self.bg;
+            let col = ((b.lo >> bit) & 1) | (((b.hi >> bit) & 1) << 1);
+            let pal = ((b.at_lo >> bit) & 1) | (((b.at_hi >> bit) & 1) << 1);
+            if col == 0 {
+                0
+            } else {
+                (pal << 2 | col) as u8
+            }
+        } else {
+            0
+        };
+        let sp = if self.mask & 0x10 != 0 && (x >= 8 || self.mask & 0x04 != 0) {
+            self.sprite_pixel(x)
+        } else {
+            0
+        };
+        if sp & SPRITE0 != 0 && bg != 0 && x != 255 {
+            self.sprite0_hit = true;
+        }
+        if !self.headless {
+            let c = self.compose(bg, sp);
+            self.put(sl, x, c);
+        }
+    }
+
+    /// The frontmost opaque sprite pixel at `x` (see [`SPRITE0`] for the encoding), 0 if none.
+    fn sprite_pixel(&self, x: u16) -> u8 {
+        let s = &self.sprites;
+        for i in 0..usize::from(s.count) {
+            let dx = x.wrapping_sub(u16::from(s.x[i]));
+            if dx < 8 {
+                let bit = 7 - dx;
+                let col = ((s.lo[i] >> bit) & 1) | (((s.hi[i] >> bit) & 1) << 1);
+                if col != 0 {
+                    return sprite_code(col, s.attr[i], i == 0 && s.sprite0);
+                }
+            }
+        }
+        0
+    }
+
+    /// The output value for a background pixel `bg` (palette << 2 | colour, 0 = transparent)
+    /// and a sprite pixel `sp` (see [`sprite_code`]).
+    #[inline]
+    fn compose(&self, bg: u8, sp: u8) -> u16 {
+        let entry = if sp != 0 && (bg == 0 || sp & BEHIND == 0) {
+            0x10 | (sp & 0x0F)
+        } else {
+            bg
+        };
+        let mut c = self.palette[palette_index(u16::from(entry))];
+        if self.mask & 0x01 != 0 {
+            c &= 0x30;
+        }
+        u16::from(c) | (u16::from(self.mask & 0xE0) << 1)
+    }
+
+    /// Runs the whole current line (the PPU stands at dot 0 and the catch-up window covers
+    /// it; see `line_gear_len`).
+    pub(super) fn run_line<M: PpuMemory>(&mut self, mem: &mut M) {
+        let sl = self.scanline;
+        let mut len = DOTS_PER_LINE;
+        if !self.rendering() {
+            // A visible line showing the backdrop (only when drawing).
+            let c = self.backdrop();
+            let row = usize::from(sl) * WIDTH;
+            self.back[row..row + WIDTH].fill(c);
+        } else if sl < 240 {
+            let want_hit = self.sprites.sprite0 && !self.sprite0_hit && self.mask & 0x18 == 0x18;
+            if !self.headless || want_hit {
+                self.draw_line(mem, sl);
+            }
+            self.finish_rendered_line(mem, false);
+            self.evaluate_line(sl);
+            self.fetch_sprites(mem, sl);
+            self.oam_addr = 0;
+        } else {
+            // Pre-render line.
+            self.end_vblank();
+            self.finish_rendered_line(mem, true);
+            self.sprites.count = 0;
+            self.sprites.sprite0 = false;
+            self.oam_addr = 0;
+            if self.odd_frame {
+                len -= 1;
+            }
+        }
+        self.master += 4 * len;
+        self.next_line();
+    }
+
+    /// The net effect of a rendered line's dots on `v` and the background pipeline: Y + 1,
+    /// horizontal copy (and vertical copy on the pre-render line), then the two tiles of
+    /// the next line fetched at dots 321–336.
+    fn finish_rendered_line<M: PpuMemory>(&mut self, mem: &M, prerender: bool) {
+        // 32 coarse X increments toggle the horizontal nametable once; the copy at dot 257
+        // overwrites those bits anyway.
+        let mut v = inc_y(self.v);
+        v = (v & !0x041F) | (self.t & 0x041F);
+        if prerender {
+            v = (v & !0x7BE0) | (self.t & 0x7BE0);
+        }
+        let a = self.fetch_tile(v, mem);
+        v = inc_coarse_x(v);
+        self.v = v;
+        let b = self.fetch_tile(v, mem);
+        self.v = inc_coarse_x(v);
+        let nt = self.vram_read(0x2000 | (v & 0x0FFF), mem);
+        let bg = &mut self.bg;
+        bg.lo = u16::from(a.lo) << 8 | u16::from(b.lo);
+        bg.hi = u16::from(a.hi) << 8 | u16::from(b.hi);
+        bg.at_lo = expand(a.pal) << 8 | expand(b.pal);
+        bg.at_hi = expand(a.pal >> 1) << 8 | expand(b.pal >> 1);
+        bg.nt = nt;
+        bg.at = b.pal;
+        bg.pat_lo = b.lo;
+        bg.pat_hi = b.hi;
+    }
+
+    /// Draws (or, headless, only checks sprite 0 hit on) a whole rendered line from the
+    /// state at its dot 0. Nothing but pixels and the sprite 0 hit flag changes.
+    fn draw_line<M: PpuMemory>(&mut self, mem: &M, sl: u16) {
+        // The 33 tiles a line shows: two from the shift registers, 31 fetched from `v` on.
+        let mut tiles = [Tile::default(); 33];
+        let b = &self.bg;
+        tiles[0] = Tile {
+            lo: (b.lo >> 8) as u8,
+            hi: (b.hi >> 8) as u8,
+            pal: ((b.at_lo >> 15) & 1 | ((b.at_hi >> 15) & 1) << 1) as u8,
+        };
+        tiles[1] = Tile {
+            lo: b.lo as u8,
+            hi: b.hi as u8,
+            pal: ((b.at_lo >> 7) & 1 | ((b.at_hi >> 7) & 1) << 1) as u8,
+        };
+        let mut v = self.v;
+        for t in &mut tiles[2..] {
+            *t = self.fetch_tile(v, mem);
+            v = inc_coarse_x(v);
+        }
+
+        let mut spr = [0u8; WIDTH];
+        if self.mask & 0x10 != 0 {
+            let s = &self.sprites;
+            for i in (0..usize::from(s.count)).rev() {
+                let x0 = usize::from(s.x[i]);
+                for dx in 0..8 {
+                    let x = x0 + dx;
+                    if x >= WIDTH {
+                        break;
+                    }
+                    let bit = 7 - dx;
+                    let col = ((s.lo[i] >> bit) & 1) | (((s.hi[i] >> bit) & 1) << 1);
+                    if col != 0 {
+                        spr[x] = sprite_code(col, s.attr[i], i == 0 && s.sprite0);
+                    }
+                }
+            }
+            if self.mask & 0x04 == 0 {
+                spr[..8].fill(0);
+            }
+        }
+        let show_bg = self.mask & 0x08 != 0;
+        let bg_left = self.mask & 0x02 != 0;
+        let fx = usize::from(self.fine_x);
+        let mut hit = self.sprite0_hit;
+        let row = usize::from(sl) * WIDTH;
+        for (x, &sp) in spr.iter().enumerate() {
+            let bg = if show_bg && (x >= 8 || bg_left) {
+                let p = x + fx;
+                let t = tiles[p >> 3];
+                let bit = 7 - (p & 7);
+                let col = ((t.lo >> bit) & 1) | (((t.hi >> bit) & 1) << 1);
+                if col == 0 {
+                    0
+                } else {
+                    t.pal << 2 | col
+                }
+            } else {
+                0
+            };
+            if sp & SPRITE0 != 0 && bg != 0 && x != 255 {
+                hit = true;
+            }
+            if !self.headless {
+                self.back[row + x] = self.compose(bg, sp);
+            }
+        }
+        self.sprite0_hit = hit;
+        debug_assert!(usize::from(sl) < HEIGHT);
+    }
+}
+
+/// Sprite pixel encoding: bits 0–1 colour (non-zero), 2–3 palette, [`BEHIND`], [`SPRITE0`].
+const BEHIND: u8 = 0x20;
+const SPRITE0: u8 = 0x40;
+
+#[inline]
+fn sprite_code(col: u8, attr: u8, sprite0: bool) -> u8 {
+    col | (attr & 3) << 2 | (attr & 0x20) | if sprite0 { SPRITE0 } else { 0 }
+}

@@ -1,0 +1,382 @@
+//! Unit tests of the PPU against a fake cartridge (8 KiB CHR RAM, vertical mirroring): register
+//! behaviour, frame timing, and the fast gears checked against the dot-by-dot path.
+
+use super::*;
+
+struct FakeCart {
+    chr: Vec<u8>,
+}
+
+impl FakeCart {
+    fn new() -> FakeCart {
+        FakeCart {
+            chr: vec![0; 0x2000],
+        }
+    }
+}
+
+impl PpuMemory for FakeCart {
+    fn chr_read(&self, addr: u16) -> u8 {
+        self.chr[usize::from(addr & 0x1FFF)]
+    }
+    fn chr_write(&mut self, addr: u16, val: u8) {
+        self.chr[usize::from(addr & 0x1FFF)] = val;
+    }
+    fn nametable_offset(&self, addr: u16) -> usize {
+        usize::from(addr & 0x7FF)
+    }
+}
+
+/// A PPU past its write-ignore period, standing at (0, 0) of an even frame.
+fn ready(cart: &mut FakeCart) -> Ppu {
+    let mut p = Ppu::new();
+    p.write_ignore = false;
+    p.scanline = 0;
+    p.dot = 0;
+    let _ = cart;
+    p
+}
+
+fn run_dots(p: &mut Ppu, cart: &mut FakeCart, n: u64) {
+    let t = p.master + 4 * n;
+    p.run_to_with(t, cart);
+}
+
+/// Runs until the next dot to run is (`sl`, `d`).
+fn run_until(p: &mut Ppu, cart: &mut FakeCart, sl: u16, d: u16) {
+    let n = p.dots_until(sl, d);
+    run_dots(p, cart, n);
+    assert_eq!((p.scanline, p.dot), (sl, d));
+}
+
+fn write(p: &mut Ppu, cart: &mut FakeCart, reg: u16, val: u8) {
+    p.write_reg(reg, val, cart);
+}
+
+fn read(p: &mut Ppu, cart: &mut FakeCart, reg: u16) -> u8 {
+    p.read_reg(reg, cart)
+}
+
+fn set_addr(p: &mut Ppu, cart: &mut FakeCart, addr: u16) {
+    write(p, cart, 6, (addr >> 8) as u8);
+    write(p, cart, 6, addr as u8);
+}
+
+#[test]
+fn vblank_flag_set_and_cleared_on_time() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 241, 1);
+    assert_eq!(read(&mut p, &mut cart, 2) & 0x80, 0, "not yet set");
+    // That read one dot early suppressed this frame's flag.
+    run_dots(&mut p, &mut cart, 1);
+    assert_eq!(read(&mut p, &mut cart, 2) & 0x80, 0);
+    assert_eq!(p.frame_count(), 1, "the frame still counts");
+
+    run_until(&mut p, &mut cart, 241, 1);
+    run_dots(&mut p, &mut cart, 1);
+    assert_eq!(p.frame_count(), 2);
+    assert_eq!(read(&mut p, &mut cart, 2) & 0x80, 0x80);
+    assert_eq!(read(&mut p, &mut cart, 2) & 0x80, 0, "reading clears it");
+
+    run_until(&mut p, &mut cart, 0, 0);
+    run_until(&mut p, &mut cart, 241, 2);
+    assert!(p.vblank);
+    write(&mut p, &mut cart, 0, 0x80);
+    assert!(
+        p.nmi_line(),
+        "enabling NMI during vblank raises the line at once"
+    );
+    run_until(&mut p, &mut cart, 261, 1);
+    assert!(p.nmi_line());
+    run_dots(&mut p, &mut cart, 1);
+    assert!(!p.nmi_line() && !p.vblank);
+}
+
+#[test]
+fn next_event_points_at_the_flag_dots() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    let e = p.next_event();
+    assert_eq!(e, p.master + 4 * (241 * 341 + 1) + 4);
+    p.run_to_with(e - 1, &mut cart);
+    assert!(!p.vblank);
+    p.run_to_with(e, &mut cart);
+    assert!(p.vblank);
+    let e2 = p.next_event();
+    assert_eq!(e2, e + 4 * (20 * 341));
+}
+
+#[test]
+fn frame_length_alternates_with_rendering() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    write(&mut p, &mut cart, 1, 0x08);
+    let mut starts = vec![];
+    for _ in 0..4 {
+        run_until(&mut p, &mut cart, 241, 1);
+        starts.push(p.master);
+        run_dots(&mut p, &mut cart, 1);
+    }
+    let lens: Vec<u64> = starts.windows(2).map(|w| (w[1] - w[0]) / 4).collect();
+    assert!(lens.contains(&89341) && lens.contains(&89342), "{lens:?}");
+    assert_ne!(lens[0], lens[1]);
+
+    // Rendering off: always full length.
+    write(&mut p, &mut cart, 1, 0);
+    run_until(&mut p, &mut cart, 241, 1);
+    let a = p.master;
+    run_dots(&mut p, &mut cart, 1);
+    run_until(&mut p, &mut cart, 241, 1);
+    let b = p.master;
+    run_dots(&mut p, &mut cart, 1);
+    run_until(&mut p, &mut cart, 241, 1);
+    assert_eq!((b - a) / 4, 89342);
+    assert_eq!((p.master - b) / 4, 89342);
+}
+
+#[test]
+fn ppudata_read_buffer_and_palette() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 241, 10);
+    set_addr(&mut p, &mut cart, 0x2005);
+    write(&mut p, &mut cart, 7, 0xAB);
+    write(&mut p, &mut cart, 7, 0xCD);
+    set_addr(&mut p, &mut cart, 0x2005);
+    let _ = read(&mut p, &mut cart, 7);
+    assert_eq!(read(&mut p, &mut cart, 7), 0xAB, "buffered");
+    assert_eq!(read(&mut p, &mut cart, 7), 0xCD);
+
+    // Palette: immediate, $3F10 mirrors $3F00, buffer gets the nametable byte underneath.
+    set_addr(&mut p, &mut cart, 0x2F00);
+    write(&mut p, &mut cart, 7, 0x5A);
+    set_addr(&mut p, &mut cart, 0x3F10);
+    write(&mut p, &mut cart, 7, 0x21);
+    set_addr(&mut p, &mut cart, 0x3F00);
+    assert_eq!(read(&mut p, &mut cart, 7) & 0x3F, 0x21);
+    assert_eq!(p.read_buffer, 0x5A);
+    // Upper two bits come from open bus (the last write was $00 to $2006).
+    write(&mut p, &mut cart, 3, 0xC0);
+    set_addr(&mut p, &mut cart, 0x3F00);
+    p.io_latch = 0xC0;
+    assert_eq!(read(&mut p, &mut cart, 7), 0xE1);
+
+    // Increment by 32.
+    write(&mut p, &mut cart, 0, 0x04);
+    set_addr(&mut p, &mut cart, 0x2000);
+    let _ = read(&mut p, &mut cart, 7);
+    assert_eq!(p.v, 0x2020);
+}
+
+#[test]
+fn oam_byte_two_masked_and_oamaddr_increments() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 250, 0);
+    write(&mut p, &mut cart, 3, 0);
+    for v in [0xFF, 0xFF, 0xFF, 0xFF] {
+        write(&mut p, &mut cart, 4, v);
+    }
+    write(&mut p, &mut cart, 3, 2);
+    assert_eq!(read(&mut p, &mut cart, 4), 0xE3);
+    assert_eq!(read(&mut p, &mut cart, 4), 0xE3, "reads do not increment");
+}
+
+#[test]
+fn writes_ignored_until_end_of_first_prerender_line() {
+    let mut cart = FakeCart::new();
+    let mut p = Ppu::new();
+    write(&mut p, &mut cart, 0, 0x80);
+    write(&mut p, &mut cart, 1, 0x1E);
+    assert_eq!((p.ctrl, p.mask), (0, 0));
+    run_until(&mut p, &mut cart, 261, 340);
+    write(&mut p, &mut cart, 1, 0x1E);
+    assert_eq!(p.mask, 0);
+    run_dots(&mut p, &mut cart, 1);
+    write(&mut p, &mut cart, 1, 0x1E);
+    assert_eq!(p.mask, 0x1E);
+}
+
+#[test]
+fn open_bus_decays() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    write(&mut p, &mut cart, 2, 0x5F);
+    assert_eq!(read(&mut p, &mut cart, 0), 0x5F);
+    assert_eq!(read(&mut p, &mut cart, 2) & 0x1F, 0x1F);
+    run_dots(&mut p, &mut cart, 4_000_000);
+    assert_eq!(read(&mut p, &mut cart, 0), 0);
+}
+
+/// Fills CHR, nametables, palette and OAM with a busy scene.
+fn scene(p: &mut Ppu, cart: &mut FakeCart, seed: u32, tall: bool) {
+    let mut x = seed | 1;
+    let mut rnd = move || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    for b in cart.chr.iter_mut() {
+        *b = rnd() as u8;
+    }
+    for b in p.vram.iter_mut() {
+        *b = rnd() as u8;
+    }
+    for b in p.palette.iter_mut() {
+        *b = (rnd() & 0x3F) as u8;
+    }
+    for i in 0..256 {
+        let v = rnd() as u8;
+        p.oam[i] = if i & 3 == 0 { v % 250 } else { v };
+    }
+    // Crowd some lines to exercise overflow and the evaluation bug.
+    for i in 0..12 {
+        p.oam[i * 4] = 100 + (i as u8 & 3);
+    }
+    p.oam[0] = 40;
+    p.oam[3] = 60;
+    p.masks_height = 0;
+    p.ctrl = if tall { 0x20 } else { 0 } | (rnd() as u8 & 0x18);
+}
+
+/// A frame's worth of register traffic at a few fixed points, identical for both runs.
+fn frame_script(p: &mut Ppu, cart: &mut FakeCart, frame: u32, dots: bool) -> Vec<u8> {
+    let mut reads = vec![];
+    let go = |p: &mut Ppu, cart: &mut FakeCart, sl: u16, d: u16| {
+        let n = p.dots_until(sl, d);
+        let t = p.master + 4 * n;
+        if dots {
+            p.run_to_dots(t, cart);
+        } else {
+            p.run_to_with(t, cart);
+        }
+    };
+    go(p, cart, 245, 0);
+    reads.push(read(p, cart, 2));
+    write(p, cart, 5, (frame * 37) as u8);
+    write(p, cart, 5, (frame * 11 % 240) as u8);
+    write(p, cart, 0, (frame as u8 & 3) | (p.ctrl & 0x38));
+    write(
+        p,
+        cart,
+        1,
+        [0x1E, 0x18, 0x0A, 0x14, 0x1E, 0x00][frame as usize % 6],
+    );
+    go(p, cart, 30, 100);
+    reads.push(read(p, cart, 2));
+    reads.push(read(p, cart, 4));
+    go(p, cart, 120, 300);
+    reads.push(read(p, cart, 2));
+    reads.push(read(p, cart, 4));
+    if frame % 3 == 1 {
+        // A mid-frame scroll change.
+        write(p, cart, 6, 0x21);
+        write(p, cart, 6, 0x40);
+    }
+    go(p, cart, 239, 340);
+    reads.push(read(p, cart, 2));
+    reads.push(p.oam_addr);
+    reads.extend_from_slice(&p.v.to_le_bytes());
+    reads
+}
+
+fn compare_gears(headless: bool, tall: bool, seed: u32) {
+    let mut cart_a = FakeCart::new();
+    let mut a = ready(&mut cart_a);
+    scene(&mut a, &mut cart_a, seed, tall);
+    let mut cart_b = FakeCart::new();
+    let mut b = ready(&mut cart_b);
+    scene(&mut b, &mut cart_b, seed, tall);
+    a.set_headless(headless);
+    b.set_headless(headless);
+    let mut hits = 0;
+    let mut overflows = 0;
+    for f in 0..12 {
+        let ra = frame_script(&mut a, &mut cart_a, f, false);
+        let rb = frame_script(&mut b, &mut cart_b, f, true);
+        assert_eq!(ra, rb, "frame {f}: register reads differ");
+        hits += usize::from(ra[5] & 0x40 != 0);
+        overflows += usize::from(ra[5] & 0x20 != 0);
+        assert_eq!(a.master, b.master);
+        assert_eq!(a.secondary, b.secondary, "frame {f}");
+        if !headless {
+            assert!(a.front == b.front, "frame {f}: pictures differ");
+        }
+    }
+    assert!(
+        hits > 0 && overflows > 0,
+        "scene exercises hit {hits} and overflow {overflows}"
+    );
+}
+
+#[test]
+fn line_gear_matches_dots_headless() {
+    compare_gears(true, false, 1);
+    compare_gears(true, true, 2);
+}
+
+#[test]
+fn line_gear_matches_dots_drawing() {
+    compare_gears(false, false, 3);
+    compare_gears(false, true, 4);
+}
+
+#[test]
+fn sprite_zero_hit_and_clipping() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    // Tile 1: solid; nametable all tile 1; sprite 0 at (x, y) tile 1.
+    for r in 0..8 {
+        cart.chr[16 + r] = 0xFF;
+    }
+    for i in 0..0x3C0 {
+        p.vram[i] = 1;
+    }
+    let hit_at = |x: u8, mask: u8| {
+        let mut cart2 = FakeCart {
+            chr: cart.chr.clone(),
+        };
+        let mut q = p.clone();
+        q.oam[0..4].copy_from_slice(&[50, 1, 0, x]);
+        q.mask = mask;
+        run_until(&mut q, &mut cart2, 240, 0);
+        q.sprite0_hit
+    };
+    assert!(hit_at(100, 0x1E));
+    assert!(!hit_at(255, 0x1E), "x = 255 never hits");
+    assert!(hit_at(254, 0x1E));
+    assert!(!hit_at(0, 0x18), "left 8 clipped");
+    assert!(hit_at(0, 0x1E));
+    assert!(!hit_at(100, 0x10), "background off");
+    assert!(!hit_at(100, 0x08), "sprites off");
+}
+
+#[test]
+fn overflow_flag_with_nine_sprites() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    for i in 0..9 {
+        p.oam[i * 4] = 80;
+    }
+    p.mask = 0x18;
+    run_until(&mut p, &mut cart, 80, 0);
+    assert!(!p.overflow);
+    run_until(&mut p, &mut cart, 81, 0);
+    assert!(p.overflow);
+    // Eight sprites only: no overflow (the other Ys are off-screen).
+    let mut q = ready(&mut cart);
+    for i in 0..64 {
+        q.oam[i * 4] = 0xF0;
+    }
+    for i in 0..8 {
+        q.oam[i * 4] = 80;
+    }
+    q.mask = 0x18;
+    run_until(&mut q, &mut cart, 200, 0);
+    assert!(!q.overflow);
+}

@@ -1,0 +1,120 @@
+//! Where the PPU is in the frame: advancing the (scanline, dot) position, the odd-frame
+//! skipped dot, the distance to the next event, and the idle stretches `run_to` may jump
+//! over.
+//!
+//! NTSC frame: scanlines 0–239 visible, 240 post-render, 241–260 vertical blank (the flag
+//! is set at 241 dot 1), 261 pre-render (flags cleared at dot 1). With rendering enabled,
+//! the pre-render line of every other frame jumps from dot 339 straight to (0, 0).
+//! <https://www.nesdev.org/wiki/PPU_frame_timing>,
+//! <https://www.nesdev.org/wiki/PPU_rendering#Line-by-line_timing>
+
+use super::Ppu;
+
+pub(super) const DOTS_PER_LINE: u64 = 341;
+pub(super) const LINES_PER_FRAME: u64 = 262;
+const DOTS_PER_FRAME: u64 = DOTS_PER_LINE * LINES_PER_FRAME;
+
+impl Ppu {
+    /// Moves past the dot just run.
+    #[inline]
+    pub(super) fn advance(&mut self) {
+        self.master += 4;
+        if self.dot == 339 && self.scanline == 261 && self.odd_frame && self.rendering() {
+            // The skipped dot: (261, 339) is followed by (0, 0).
+            self.dot = 340;
+        }
+        self.dot += 1;
+        if self.dot == 341 {
+            self.next_line();
+        }
+    }
+
+    /// Dot 0 of the following scanline.
+    #[inline]
+    pub(super) fn next_line(&mut self) {
+        self.dot = 0;
+        self.scanline += 1;
+        if self.scanline == 262 {
+            self.scanline = 0;
+            self.odd_frame = !self.odd_frame;
+            self.write_ignore = false;
+        }
+    }
+
+    /// Dots from the current position until dot `d` of scanline `sl` starts (0 if it is the
+    /// next dot to run), with rendering as it is now.
+    pub(super) fn dots_until(&self, sl: u16, d: u16) -> u64 {
+        let here = u64::from(self.scanline) * DOTS_PER_LINE + u64::from(self.dot);
+        let there = u64::from(sl) * DOTS_PER_LINE + u64::from(d);
+        if there >= here {
+            there - here
+        } else {
+            let mut n = DOTS_PER_FRAME - here + there;
+            // Crossing the end of this frame: its pre-render line may be a dot short.
+            if self.odd_frame && self.rendering() && here <= 261 * DOTS_PER_LINE + 339 {
+                n -= 1;
+            }
+            n
+        }
+    }
+
+    /// Number of dots from here on that change nothing but the position (so `run_to` may jump
+    /// over them); 0 if the next dot does real work.
+    pub(super) fn idle_dots(&self) -> u64 {
+        let sl = self.scanline;
+        if self.rendering() {
+            // Post-render and vblank lines: only the vblank-set dot does anything.
+            if (240..=260).contains(&sl) {
+                return self.dots_until(241, 1).min(self.dots_until(261, 0));
+            }
+            return 0;
+        }
+        // Rendering disabled: no fetches, no sprite evaluation, no `v` updates. Only the
+        // flag dots and, when drawing, the backdrop on visible lines remain.
+        let flags = self.dots_until(241, 1).min(self.dots_until(261, 1));
+        if self.headless {
+            flags
+        } else if sl >= 240 {
+            flags.min(self.dots_until(0, 0))
+        } else {
+            0
+        }
+    }
+
+    /// Jumps `n` dots ahead; the caller has checked that they are idle (so no flag dot and no
+    /// skipped dot lies strictly inside them).
+    pub(super) fn skip_dots(&mut self, mut n: u64) {
+        self.master += 4 * n;
+        loop {
+            let left = DOTS_PER_LINE - u64::from(self.dot);
+            if n < left {
+                // `n < 341` here.
+                self.dot += n as u16;
+                return;
+            }
+            n -= left;
+            self.next_line();
+        }
+    }
+
+    /// Length of the current line if it can run in one step (`render::run_line`) from dot 0:
+    /// rendered lines (0–239, 261) with rendering enabled, and visible lines that only show the
+    /// backdrop when drawing.
+    #[inline]
+    pub(super) fn line_gear_len(&self) -> Option<u64> {
+        let sl = self.scanline;
+        if self.rendering() {
+            if sl < 240 {
+                Some(DOTS_PER_LINE)
+            } else if sl == 261 {
+                Some(if self.odd_frame { 340 } else { 341 })
+            } else {
+                None
+            }
+        } else if sl < 240 && !self.headless {
+            Some(DOTS_PER_LINE)
+        } else {
+            None
+        }
+    }
+}
