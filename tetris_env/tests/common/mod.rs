@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod placer;
+
 use std::path::PathBuf;
 use tetris_env::Rom;
 
