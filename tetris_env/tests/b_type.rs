@@ -1,6 +1,8 @@
 //! B-type done right: a real 25-line game (garbage per the height setting), won when the
 //! lines counter reaches 0, with positive line rewards.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 mod common;
 
 use common::placer::Placer;

@@ -1,6 +1,8 @@
 //! The env's contract: seeding, errors, Start/Select handling, truncation, observations and
 //! snapshots.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 mod common;
 
 use tetris_env::actions::button;
