@@ -62,7 +62,7 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
         }
     };
     let mut nes = Nes::new(cart);
-    let mut reset_at: Option<u64> = None;
+    let mut reset = ResetRequest::default();
     let mut last_text = String::new();
     let mut text_since = 0u64;
     for frame in 1..=limits.max_frames {
@@ -74,34 +74,19 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
                 frames: frame,
             };
         }
-        if let Some(at) = reset_at {
-            if frame >= at {
-                nes.reset();
-                reset_at = None;
-            }
-            continue;
-        }
         if has_signature(&nes) {
             match nes.peek(0x6000) {
-                0x80 => {}
-                0x81 => reset_at = Some(frame + RESET_DELAY_FRAMES),
+                0x80 => reset.clear(),
+                0x81 => reset.asked(frame, &mut nes),
                 code => {
                     let text = text_at_6004(&nes);
-                    let status = if code == 0 {
-                        Status::Pass
-                    } else {
-                        Status::Fail
-                    };
+                    let status = if code == 0 { Status::Pass } else { Status::Fail };
                     let message = if code == 0 {
                         one_line(&text)
                     } else {
                         format!("result {code}: {}", one_line(&text))
                     };
-                    return Outcome {
-                        status,
-                        message,
-                        frames: frame,
-                    };
+                    return Outcome { status, message, frames: frame };
                 }
             }
             continue;
@@ -112,8 +97,11 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
             if text != last_text {
                 last_text = text;
                 text_since = frame;
+                reset.clear();
             } else if frame - text_since >= limits.stable_frames {
-                if let Some(outcome) = screen_verdict(&last_text, frame) {
+                if last_text.to_ascii_lowercase().contains("press reset") {
+                    reset.asked(frame, &mut nes);
+                } else if let Some(outcome) = screen_verdict(&last_text, frame) {
                     return outcome;
                 }
             }
@@ -132,6 +120,28 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
             one_line(&text)
         ),
         frames: limits.max_frames,
+    }
+}
+
+/// A ROM's request to press reset: pressed once, [`RESET_DELAY_FRAMES`] after it was first
+/// seen, and not again until the ROM has stopped asking.
+#[derive(Debug, Default)]
+struct ResetRequest {
+    since: Option<u64>,
+    pressed: bool,
+}
+
+impl ResetRequest {
+    fn asked(&mut self, frame: u64, nes: &mut Nes) {
+        let since = *self.since.get_or_insert(frame);
+        if !self.pressed && frame >= since + RESET_DELAY_FRAMES {
+            nes.reset();
+            self.pressed = true;
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = ResetRequest::default();
     }
 }
 
@@ -181,42 +191,24 @@ pub fn screen_text(nes: &Nes) -> String {
     lines.join("\n").trim_start_matches('\n').to_string()
 }
 
-/// Reads a verdict from on-screen text: "passed" / "failed", blargg's "$01" result codes (1 =
-/// all passed) or a bare result number.
+/// Reads a verdict from on-screen text: "passed" / "failed" (also in fonts whose capitals sit
+/// 32 tiles low, where "PASSED" shows as "0ASSED"), or a 2005-style result code such as "$01"
+/// (1 = all passed).
 fn screen_verdict(text: &str, frames: u64) -> Option<Outcome> {
     let lower = text.to_ascii_lowercase();
     let message = one_line(text);
-    if lower.contains("fail") || lower.contains("error") {
-        return Some(Outcome {
-            status: Status::Fail,
-            message,
-            frames,
-        });
+    if ["fail", "ailed", "error"].iter().any(|w| lower.contains(w)) {
+        return Some(Outcome { status: Status::Fail, message, frames });
     }
-    if lower.contains("pass") {
-        return Some(Outcome {
-            status: Status::Pass,
-            message,
-            frames,
-        });
+    if ["pass", "assed"].iter().any(|w| lower.contains(w)) {
+        return Some(Outcome { status: Status::Pass, message, frames });
     }
-    // The 2005 suites print only a result code such as "$01"; 1 means every test passed.
-    let code = text.split_whitespace().rev().find_map(|w| {
-        let w = w.trim_start_matches('$');
-        (w.len() == 2)
-            .then(|| u8::from_str_radix(w, 16).ok())
-            .flatten()
+    let code = text.split_whitespace().find_map(|w| {
+        let hex = w.strip_prefix('$')?;
+        (hex.len() == 2).then(|| u8::from_str_radix(hex, 16).ok()).flatten()
     })?;
-    let status = if code == 1 {
-        Status::Pass
-    } else {
-        Status::Fail
-    };
-    Some(Outcome {
-        status,
-        message: format!("result ${code:02X}: {message}"),
-        frames,
-    })
+    let status = if code == 1 { Status::Pass } else { Status::Fail };
+    Some(Outcome { status, message: format!("result ${code:02X}: {message}"), frames })
 }
 
 fn one_line(text: &str) -> String {
@@ -244,6 +236,8 @@ mod tests {
         assert_eq!(v("$01"), Some(Status::Pass));
         assert_eq!(v("$04"), Some(Status::Fail));
         assert_eq!(v("running..."), None);
+        assert_eq!(v("4%34 CPU\n0ASSED"), Some(Status::Pass));
+        assert_eq!(v("Doesn't time the 8 branches and 12 illegal instructions"), None);
     }
 }
 

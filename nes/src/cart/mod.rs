@@ -344,11 +344,13 @@ impl Cart {
         } else {
             0
         };
-        // MMC1 boards are assumed to have PRG RAM unless a NES 2.0 header says otherwise
-        // (iNES cannot say "none"); the others only when the header declares it.
+        // An iNES 1.0 header cannot say "no PRG RAM" (byte 8 = 0 means 8 KiB), so every board
+        // loaded from one gets 8 KiB at $6000–$7FFF, as common emulators give it; test ROMs on
+        // NROM (blargg's) report their results there. A NES 2.0 header is taken at its word,
+        // except that MMC1 boards keep the RAM unless the header says none.
         let wants_prg_ram = match board {
             Mapper::Mmc1(_) => true,
-            _ => header.prg_ram_declared,
+            _ => header.format != HeaderFormat::Nes2 || header.prg_ram_declared,
         };
         let mut prg_ram_len = if wants_prg_ram {
             to_usize(header.prg_ram_total())
