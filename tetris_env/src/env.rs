@@ -44,7 +44,7 @@ pub struct Step<'a> {
 }
 
 /// Where an episode is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Status {
     /// Built, never reset.
     New,
@@ -54,7 +54,7 @@ pub(crate) enum Status {
 }
 
 /// The episode's bookkeeping (saved with the console in a [`Snapshot`]).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Episode {
     status: Status,
     steps: u64,
@@ -306,6 +306,13 @@ impl TetrisEnv {
             nes: self.nes.clone(),
             episode: self.episode,
         }
+    }
+
+    /// Restores a snapshot from its byte form ([`Snapshot::to_bytes`]); an error (and no
+    /// change) for bytes of another ROM, version or a corrupt file.
+    pub fn restore_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        let snapshot = Snapshot::from_bytes(bytes, &self.nes)?;
+        self.restore(&snapshot)
     }
 
     /// Restores a snapshot taken with [`TetrisEnv::snapshot`] (of an env on the same ROM).

@@ -5,31 +5,32 @@
 //! In memory a snapshot is a clone of the console (the ROM data is shared, so a snapshot
 //! costs the console's mutable state: RAM, VRAM, chip registers). `reset` uses one.
 //!
-//! The byte form (for files) is `TNES` magic, a version, the ROM's SHA-1, then the state.
+//! The byte form (for files) is the magic `TENV`, a version (u16 LE), then the postcard
+//! encoding of the console's save state ([`nes::savestate`]: `TNES` magic, its version, the
+//! ROM's SHA-1, every chip) and of the episode. Reading bytes of another ROM or version is
+//! an error.
 
 use crate::env::Episode;
 use serde::{Deserialize, Serialize};
 
 /// The byte form's magic.
-pub const MAGIC: [u8; 4] = *b"TNES";
+pub const MAGIC: [u8; 4] = *b"TENV";
 /// The byte form's version.
 pub const VERSION: u16 = 1;
 
 /// Why a snapshot cannot be restored.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
-    #[error("not a tetris-nes save state (bad magic)")]
+    #[error("not a tetris-nes env snapshot (bad magic)")]
     BadMagic,
-    #[error("save state version {found} is not supported (this build reads version {supported})")]
-    Version { found: u16, supported: u16 },
-    #[error("save state is of another ROM (SHA-1 {found}, this console runs {expected})")]
+    #[error("env snapshot version {found} is not supported (this build reads version {VERSION})")]
+    Version { found: u16 },
+    #[error("snapshot is of another ROM (SHA-1 {found}), this env runs {expected}")]
     RomMismatch { expected: String, found: String },
-    #[error("save state is truncated")]
-    Truncated,
-    #[error("save state does not decode: {0}")]
+    #[error("snapshot does not decode: {0}")]
     Decode(String),
-    #[error("the console's state cannot be serialized yet: {0}")]
-    Unsupported(&'static str),
+    #[error(transparent)]
+    Console(#[from] nes::savestate::SaveStateError),
 }
 
 /// A saved env: console and episode.
@@ -38,6 +39,12 @@ pub struct Snapshot {
     pub(crate) rom_sha1: [u8; 20],
     pub(crate) nes: nes::Nes,
     pub(crate) episode: Episode,
+}
+
+#[derive(Serialize, Deserialize)]
+struct File {
+    console: Vec<u8>,
+    episode: Episode,
 }
 
 impl Snapshot {
@@ -52,88 +59,43 @@ impl Snapshot {
     pub fn console(&self) -> &nes::Nes {
         &self.nes
     }
-}
 
-/// The header of the byte form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Header {
-    pub version: u16,
-    pub rom_sha1: [u8; 20],
-}
-
-/// Header length in bytes: magic, version (LE), SHA-1.
-pub const HEADER_LEN: usize = 4 + 2 + 20;
-
-impl Header {
-    /// Writes the header.
-    pub fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&self.version.to_le_bytes());
-        out.extend_from_slice(&self.rom_sha1);
+    /// The byte form (see the module docs).
+    #[must_use]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        let file = File {
+            console: self.nes.save_state(),
+            episode: self.episode,
+        };
+        // Encoding plain data into a Vec cannot fail.
+        if let Ok(body) = postcard::to_allocvec(&file) {
+            out.extend_from_slice(&body);
+        }
+        out
     }
 
-    /// Reads and checks a header against the ROM `expected_sha1`; returns the rest.
-    pub fn read<'a>(
-        bytes: &'a [u8],
-        expected_sha1: &[u8; 20],
-    ) -> Result<(Header, &'a [u8]), SnapshotError> {
+    /// Reads the byte form into a console like `template` (same ROM; its state is replaced).
+    pub(crate) fn from_bytes(bytes: &[u8], template: &nes::Nes) -> Result<Snapshot, SnapshotError> {
         if bytes.len() < 4 || bytes[..4] != MAGIC {
             return Err(SnapshotError::BadMagic);
         }
-        if bytes.len() < HEADER_LEN {
-            return Err(SnapshotError::Truncated);
+        let found = match bytes.get(4..6) {
+            Some(v) => u16::from_le_bytes([v[0], v[1]]),
+            None => return Err(SnapshotError::Decode("truncated header".into())),
+        };
+        if found != VERSION {
+            return Err(SnapshotError::Version { found });
         }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != VERSION {
-            return Err(SnapshotError::Version {
-                found: version,
-                supported: VERSION,
-            });
-        }
-        let mut rom_sha1 = [0u8; 20];
-        rom_sha1.copy_from_slice(&bytes[6..HEADER_LEN]);
-        if &rom_sha1 != expected_sha1 {
-            return Err(SnapshotError::RomMismatch {
-                expected: crate::rom::hex(expected_sha1),
-                found: crate::rom::hex(&rom_sha1),
-            });
-        }
-        Ok((Header { version, rom_sha1 }, &bytes[HEADER_LEN..]))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_checks() {
-        let mut v = Vec::new();
-        Header {
-            version: VERSION,
-            rom_sha1: [7; 20],
-        }
-        .write(&mut v);
-        v.push(42);
-        let (h, rest) = Header::read(&v, &[7; 20]).unwrap();
-        assert_eq!((h.version, rest), (VERSION, &[42u8][..]));
-        assert!(matches!(
-            Header::read(&v, &[8; 20]),
-            Err(SnapshotError::RomMismatch { .. })
-        ));
-        assert_eq!(
-            Header::read(b"NES\x1a", &[7; 20]).unwrap_err(),
-            SnapshotError::BadMagic
-        );
-        assert_eq!(
-            Header::read(&v[..10], &[7; 20]).unwrap_err(),
-            SnapshotError::Truncated
-        );
-        let mut old = v.clone();
-        old[4] = 9;
-        assert!(matches!(
-            Header::read(&old, &[7; 20]),
-            Err(SnapshotError::Version { found: 9, .. })
-        ));
+        let file: File =
+            postcard::from_bytes(&bytes[6..]).map_err(|e| SnapshotError::Decode(e.to_string()))?;
+        let mut nes = template.clone();
+        nes.load_state(&file.console)?;
+        Ok(Snapshot {
+            rom_sha1: nes.bus().cartridge().sha1(),
+            nes,
+            episode: file.episode,
+        })
     }
 }

@@ -214,3 +214,49 @@ fn snapshot_restore_replays_identically() {
     let second = run(&mut e);
     assert_eq!(first, second);
 }
+
+#[test]
+fn snapshot_bytes_round_trip_and_refuse_other_roms() {
+    let Some(rom) = common::rom() else { return };
+    let mut e = env(&rom, a0().observation(ObservationKind::Board).seed(9));
+    e.reset(None).unwrap();
+    for t in 0..200u32 {
+        let _ = e.step([0x20, 0x01, 0x40, 0x00][(t % 4) as usize]).unwrap();
+    }
+    let bytes = e.snapshot().to_bytes();
+    assert_eq!(&bytes[..4], b"TENV");
+    let play = |e: &mut TetrisEnv| -> Vec<tetris_env::Info> {
+        (0..200u32)
+            .map(|t| e.step([0x80, 0x20, 0x02][(t % 3) as usize]).unwrap().info)
+            .collect()
+    };
+    let first = play(&mut e);
+    // A fresh env (another instance, same ROM) continues the saved episode identically.
+    let mut f = env(&rom, a0().observation(ObservationKind::Board));
+    f.restore_bytes(&bytes).unwrap();
+    assert_eq!(f.episode_steps(), 200);
+    assert_eq!(play(&mut f), first);
+
+    // Another ROM (a changed CHR byte: same game, other SHA-1) refuses the snapshot.
+    let path = common::root().join("roms/Tetris.nes");
+    let mut other_bytes =
+        std::fs::read(std::env::var_os("TETRIS_ROM").map_or(path, Into::into)).unwrap();
+    let last = other_bytes.len() - 1;
+    other_bytes[last] ^= 0xFF;
+    let other = Rom::from_bytes_unchecked(&other_bytes).unwrap();
+    assert!(Rom::from_bytes(&other_bytes).is_err(), "not Tetris (USA)");
+    let mut g = env(&other, a0());
+    let err = g.restore_bytes(&bytes).unwrap_err().to_string();
+    assert!(err.contains("another ROM"), "{err}");
+    assert!(g.restore(&e.snapshot()).is_err());
+    // Another version, a bad magic, a corrupt body.
+    let mut v2 = bytes.clone();
+    v2[4] = 2;
+    assert!(f
+        .restore_bytes(&v2)
+        .unwrap_err()
+        .to_string()
+        .contains("version 2"));
+    assert!(f.restore_bytes(b"TNES").is_err());
+    assert!(f.restore_bytes(&bytes[..bytes.len() / 3]).is_err());
+}
