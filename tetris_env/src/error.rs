@@ -34,6 +34,9 @@ pub enum EnvError {
     /// The game did not reach play while skipping the menus.
     #[error("the game did not reach play within {frames} frames of skipping the menus (gameMode {mode})")]
     MenuSkip { frames: u32, mode: u8 },
+    /// A vector env's worker thread could not start or stopped.
+    #[error("vector env: {0}")]
+    Worker(String),
     /// The emulated CPU stopped.
     #[error("emulator: {0}")]
     Emulator(#[from] nes::NesError),

