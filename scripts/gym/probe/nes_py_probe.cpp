@@ -11,6 +11,7 @@
 #define private public
 #include "emulator.hpp"
 #undef private
+#include <cstring>
 #include <string>
 
 namespace {
@@ -23,6 +24,10 @@ struct Probe {
     long long total_cpu = 0;  // CPU cycles run through ProbeStep since Initialize
     int bp[2] = {-1, -1};     // PC breakpoints (instruction start)
     int bp_iter[2] = {-1, -1}; // last loop iteration in the last step that began an instruction at bp
+    unsigned char snap[0x800];  // RAM when bp[0] was first reached in the last step
+    int snapped = 0;
+    int nlatch = 0;             // $4016 writes with bit 0 = 0 (pad latched) in the last step
+    int latch_iter[4] = {-1, -1, -1, -1};
 };
 }
 
@@ -44,6 +49,16 @@ Probe* Initialize(wchar_t* path) {
         p->n++;
         e->cpu.interrupt(e->bus, NES::CPU::NMI_INTERRUPT);
     });
+    // same as the emulator's JOY1 write callback, plus a record of when the pad is latched
+    // (set_write_callback uses map::insert, which would not replace it)
+    e->bus.write_callbacks[NES::JOY1] = [p, e](NES::NES_Byte b) {
+        if (!(b & 1)) {
+            if (p->nlatch < 4) p->latch_iter[p->nlatch] = p->iter;
+            p->nlatch++;
+        }
+        e->controllers[0].strobe(b);
+        e->controllers[1].strobe(b);
+    };
     return p;
 }
 NES::NES_Byte* Controller(Probe* p, int port) { return p->emu->get_controller(port); }
@@ -54,6 +69,8 @@ void Step(Probe* p) {
     NES::Emulator* e = p->emu;
     p->n = 0;
     p->bp_iter[0] = p->bp_iter[1] = -1;
+    p->snapped = 0;
+    p->nlatch = 0;
     for (int i = 0; i < 29781; i++) {  // == NES::Emulator::step()
         p->iter = i;
         e->ppu.cycle(e->picture_bus);
@@ -63,6 +80,10 @@ void Step(Probe* p) {
         if (e->cpu.skip_cycles <= 1) {
             for (int b = 0; b < 2; b++)
                 if (e->cpu.register_PC == p->bp[b]) p->bp_iter[b] = i;
+            if (!p->snapped && e->cpu.register_PC == p->bp[0]) {
+                std::memcpy(p->snap, e->bus.get_memory_buffer(), 0x800);
+                p->snapped = 1;
+            }
         }
         e->cpu.cycle(e->bus);
     }
@@ -75,6 +96,10 @@ void Close(Probe* p) { delete p->emu; delete p; }
 // --- probe getters -------------------------------------------------------
 void SetBreak(Probe* p, int k, int pc) { p->bp[k] = pc; }
 int BreakIter(Probe* p, int k) { return p->bp_iter[k]; }
+int LatchCount(Probe* p) { return p->nlatch; }
+int LatchIter(Probe* p, int k) { return p->latch_iter[k]; }
+int Snapped(Probe* p) { return p->snapped; }
+unsigned char* SnapRam(Probe* p) { return p->snap; }
 int NmiCount(Probe* p) { return p->n; }
 int NmiIter(Probe* p, int k) { return p->rec[k].iter; }
 int NmiScanline(Probe* p, int k) { return p->rec[k].scanline; }

@@ -46,12 +46,18 @@ for name in ("Screen", "Memory", "Reset", "Step", "Backup", "Restore", "Close",
     getattr(P, name).argtypes = [ctypes.c_void_p]
 P.SetBreak.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
 P.BreakIter.argtypes = [ctypes.c_void_p, ctypes.c_int]
+P.Snapped.argtypes = [ctypes.c_void_p]
+P.LatchCount.argtypes = [ctypes.c_void_p]
+P.LatchIter.argtypes = [ctypes.c_void_p, ctypes.c_int]
+P.SnapRam.argtypes = [ctypes.c_void_p]
+P.SnapRam.restype = ctypes.c_void_p
 TICK_START, TICK_END = 0x8138, 0x813F  # main loop: JSR $8161 (game tick) ... JSR $AA2F (wait for NMI)
 for name in ("NmiIter", "NmiScanline", "NmiDot", "NmiPC", "NmiSkip"):
     getattr(P, name).argtypes = [ctypes.c_void_p, ctypes.c_int]
 
 phase = ["construct"]
 log = []
+prev_end_ram = [None]
 
 
 class Proxy:
@@ -87,10 +93,19 @@ class Proxy:
         P.Step(e)
         n = P.NmiCount(e)
         ram = np.ctypeslib.as_array(ctypes.cast(P.Memory(e), ctypes.POINTER(ctypes.c_uint8)), (0x800,))
+        # RAM at the first tick start ($8138) of this step vs. RAM at the end of the
+        # previous step: which addresses change between the step boundary and the tick?
+        diff = None
+        if P.Snapped(e) and prev_end_ram[0] is not None:
+            snap = np.ctypeslib.as_array(ctypes.cast(P.SnapRam(e), ctypes.POINTER(ctypes.c_uint8)), (0x800,))
+            diff = [int(a) for a in np.nonzero(snap != prev_end_ram[0])[0]]
+        prev_end_ram[0] = ram.copy()
         log.append({
             "phase": phase[0],
             "nmi": [[P.NmiIter(e, k), P.NmiScanline(e, k), P.NmiDot(e, k), P.NmiPC(e, k)]
                     for k in range(min(n, 16))],
+            "latch": [P.LatchIter(e, k) for k in range(min(P.LatchCount(e), 4))],
+            "boundary_to_tick_ram_diff": diff,
             "tick_start": P.BreakIter(e, 0), "tick_end": P.BreakIter(e, 1),
             "end_pc": P.CpuPC(e), "cpu_cycles": P.CpuCycles(e),
             "ppu_end": [P.PpuScanline(e), P.PpuDot(e), P.PpuState(e), P.PpuEvenFrame(e),
