@@ -38,7 +38,8 @@ pub struct Info {
     pub piece_y: u8,
     /// The game is paused (Start was pressed in play).
     pub paused: bool,
-    /// The game left play (a soft reset back to the menus): the episode was truncated.
+    /// The game is not in play (gameMode ≠ 4: a soft reset went back to the menus); with
+    /// `StartSelect::Truncate` this truncates the episode.
     pub left_play: bool,
     /// The game is over (top-out).
     pub top_out: bool,
