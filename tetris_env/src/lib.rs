@@ -10,16 +10,21 @@
 //! - [`snapshot`]: save states; [`movie`]: FCEUX `.fm2` movies played from power-on, and
 //!   [`checks`]: their frame-exact RAM checks.
 //!
-//! An agent loop (needs the ROM: `scripts/fetch-rom.sh`):
+//! An agent loop (needs the ROM: `scripts/fetch-rom.sh`, or `$TETRIS_ROM`):
 //!
-//! ```no_run
-//! use tetris_env::{EnvSpec, ObservationKind, Rom, ActionSpace};
+//! ```
+//! use tetris_env::{ActionSpace, EnvSpec, ObservationKind, Rom};
 //!
 //! # fn main() -> Result<(), tetris_env::EnvError> {
-//! let rom = Rom::from_file(&Rom::default_path())?;
+//! # let path = std::env::var_os("TETRIS_ROM").map_or_else(
+//! #     || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../roms/Tetris.nes")),
+//! #     Into::into);
+//! # if !path.exists() { return Ok(()); } // no ROM here: nothing to run
+//! let rom = Rom::from_file(&path)?;
 //! let mut env = EnvSpec::from_id("TetrisA-v3")?
 //!     .action_space(ActionSpace::SimpleMovement)
 //!     .observation(ObservationKind::Board)
+//!     .max_episode_steps(Some(2_000))
 //!     .seed(7)
 //!     .build(&rom)?;
 //! let (_obs, _info) = env.reset(None)?;
@@ -29,8 +34,10 @@
 //!     let step = env.step(action)?;
 //!     total += step.reward;
 //!     if step.terminated || step.truncated {
-//!         println!("episode over after {} steps: score {}, lines {}, return {total}",
-//!             step.info.episode_step, step.info.score, step.info.number_of_lines);
+//!         println!(
+//!             "episode over after {} steps: score {}, lines {}, return {total}",
+//!             step.info.episode_step, step.info.score, step.info.number_of_lines
+//!         );
 //!         break;
 //!     }
 //! }
