@@ -335,8 +335,6 @@ impl TetrisEnv {
 /// The game's NMI handler: its entry (the NMI vector) and its final RTI.
 const NMI_ENTRY: u16 = 0x8005;
 const NMI_RTI: u16 = 0x804A;
-/// Instructions the NMI handler may take before we stop looking for its RTI.
-const NMI_MAX_INSTRUCTIONS: u32 = 20_000;
 
 /// Runs one frame: to the next vblank, and with [`FrameTiming::AfterNmi`] on through the
 /// game's NMI handler (if NMIs are on), stopping after its RTI.
@@ -358,12 +356,14 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
     if !entered {
         return Ok(());
     }
-    for _ in 0..NMI_MAX_INSTRUCTIONS {
-        if nes.registers().pc == NMI_RTI {
-            nes.step()?;
-            return Ok(());
-        }
+    // Run the handler to its RTI, but never into the next frame.
+    let frame = nes.frame_count();
+    while nes.frame_count() == frame {
+        let at_rti = nes.registers().pc == NMI_RTI;
         nes.step()?;
+        if at_rti {
+            break;
+        }
     }
     Ok(())
 }
