@@ -301,9 +301,7 @@ impl CpuBus for Bus {
 
     #[inline]
     fn irq_line(&mut self) -> bool {
-        if self.cycles >= self.apu_event {
-            self.catch_up_apu();
-        }
+        // The APU is already caught up to its events by `end_cycle`.
         self.apu.irq_line() || self.cart.irq_line()
     }
 

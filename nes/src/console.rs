@@ -80,6 +80,19 @@ impl Nes {
         self.bus.ppu.set_headless(headless);
     }
 
+    /// Turns audio output on at `sample_rate` Hz (44 100 or 48 000) or off (`None`, the
+    /// default: the APU then skips all waveform work).
+    pub fn set_audio(&mut self, sample_rate: Option<u32>) {
+        self.bus.apu.set_audio(sample_rate);
+    }
+
+    /// Appends the audio produced so far (mono f32 in [-1, 1]) to `out`; call once per
+    /// `run_frame` (about 735 samples at 44.1 kHz), or the pending buffer keeps growing.
+    pub fn take_samples(&mut self, out: &mut Vec<f32>) {
+        self.bus.sync();
+        self.bus.apu.take_samples(out);
+    }
+
     /// The 2 KiB of internal RAM.
     #[must_use]
     pub fn ram(&self) -> &[u8; 0x800] {

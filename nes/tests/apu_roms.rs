@@ -7,11 +7,12 @@
 //! - `blargg_apu_2005.07.30`: the result code is kept at $00F0 and only set to 1 when every
 //!   sub-test passed (2 and up name the failing sub-test, see the ROMs' readme).
 //!
-//! ROMs are found under `$NES_TEST_ROMS` (default `/work/shared/test-roms`). A missing ROM
-//! fails under `CI=true` and is skipped loudly otherwise.
+//! ROMs are found under `$NES_TEST_ROMS` (default: the `shared/test-roms` above the
+//! workspace, i.e. `/work/shared/test-roms`). A missing ROM fails under `CI=true` and is
+//! skipped loudly otherwise (`tests/common`).
 //! <https://github.com/christopherpow/nes-test-roms>
 
-use std::path::PathBuf;
+mod common;
 
 use nes::{Cart, Nes};
 
@@ -26,33 +27,14 @@ enum Protocol {
     ResultF0,
 }
 
-fn rom_root() -> PathBuf {
-    std::env::var_os("NES_TEST_ROMS")
-        .map_or_else(|| PathBuf::from("/work/shared/test-roms"), PathBuf::from)
-}
-
 /// Loads a ROM into a fresh console; `None` (after a loud SKIP) if it is missing outside CI.
 fn load(rel: &str) -> Option<Nes> {
-    let path = rom_root().join(rel);
-    match std::fs::read(&path) {
-        Ok(mut bytes) => {
-            declare_prg_ram(&mut bytes);
-            let cart = Cart::from_bytes(&bytes)
-                .unwrap_or_else(|e| panic!("{}: bad ROM: {e}", path.display()));
-            let mut nes = Nes::new(cart);
-            nes.set_headless(true);
-            Some(nes)
-        }
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{}: missing under CI: {e}",
-                path.display()
-            );
-            eprintln!("SKIP {}: {e} (set NES_TEST_ROMS)", path.display());
-            None
-        }
-    }
+    let mut bytes = common::read_test_file(rel)?;
+    declare_prg_ram(&mut bytes);
+    let cart = Cart::from_bytes(&bytes).unwrap_or_else(|e| panic!("{rel}: bad ROM: {e}"));
+    let mut nes = Nes::new(cart);
+    nes.set_headless(true);
+    Some(nes)
 }
 
 /// blargg's ROMs are iNES 1.0 NROM images that write their report to $6000–$7FFF without
@@ -159,6 +141,7 @@ rom_tests! {
     apu_test_6_irq_flag_timing: "apu_test/rom_singles/6-irq_flag_timing.nes", Status6000;
     apu_test_7_dmc_basics: "apu_test/rom_singles/7-dmc_basics.nes", Status6000;
     apu_test_8_dmc_rates: "apu_test/rom_singles/8-dmc_rates.nes", Status6000;
+    apu_test_all: "apu_test/apu_test.nes", Status6000;
 
     apu_2005_01_len_ctr: "blargg_apu_2005.07.30/01.len_ctr.nes", ResultF0;
     apu_2005_02_len_table: "blargg_apu_2005.07.30/02.len_table.nes", ResultF0;
@@ -184,4 +167,36 @@ rom_tests! {
     cpu_interrupts_3_nmi_and_irq: "cpu_interrupts_v2/rom_singles/3-nmi_and_irq.nes", Status6000;
     cpu_interrupts_4_irq_and_dma: "cpu_interrupts_v2/rom_singles/4-irq_and_dma.nes", Status6000;
     cpu_interrupts_5_branch_delays_irq: "cpu_interrupts_v2/rom_singles/5-branch_delays_irq.nes", Status6000;
+}
+
+/// Audio on changes nothing the CPU sees (the ROM still passes), and the console hands out
+/// 44.1 kHz samples at the right rate, bounded, with the ROM's result beeps in them.
+#[test]
+fn audio_output_through_the_console() {
+    let Some(mut nes) = load("apu_test/rom_singles/1-len_ctr.nes") else {
+        return;
+    };
+    nes.set_audio(Some(44_100));
+    let mut samples = Vec::new();
+    let mut chunk = Vec::new();
+    let mut status = 0x80;
+    let frames = 240;
+    for _ in 0..frames {
+        run_frame(&mut nes).expect("runs");
+        nes.take_samples(&mut chunk);
+        samples.append(&mut chunk);
+        if nes.peek(0x6001) == 0xDE {
+            status = nes.peek(0x6000);
+        }
+    }
+    assert_eq!(status, 0, "{}", text_at_6004(&nes));
+    let expected = frames as f64 * FRAME as f64 * 44_100.0 / 1_789_772.7;
+    assert!(
+        (samples.len() as f64 - expected).abs() < 2.0,
+        "{} samples",
+        samples.len()
+    );
+    assert!(samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
+    let peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    assert!(peak > 0.01, "silent: peak {peak}");
 }

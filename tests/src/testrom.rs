@@ -80,13 +80,21 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
                 0x81 => reset.asked(frame, &mut nes),
                 code => {
                     let text = text_at_6004(&nes);
-                    let status = if code == 0 { Status::Pass } else { Status::Fail };
+                    let status = if code == 0 {
+                        Status::Pass
+                    } else {
+                        Status::Fail
+                    };
                     let message = if code == 0 {
                         one_line(&text)
                     } else {
                         format!("result {code}: {}", one_line(&text))
                     };
-                    return Outcome { status, message, frames: frame };
+                    return Outcome {
+                        status,
+                        message,
+                        frames: frame,
+                    };
                 }
             }
             continue;
@@ -198,17 +206,35 @@ fn screen_verdict(text: &str, frames: u64) -> Option<Outcome> {
     let lower = text.to_ascii_lowercase();
     let message = one_line(text);
     if ["fail", "ailed", "error"].iter().any(|w| lower.contains(w)) {
-        return Some(Outcome { status: Status::Fail, message, frames });
+        return Some(Outcome {
+            status: Status::Fail,
+            message,
+            frames,
+        });
     }
     if ["pass", "assed"].iter().any(|w| lower.contains(w)) {
-        return Some(Outcome { status: Status::Pass, message, frames });
+        return Some(Outcome {
+            status: Status::Pass,
+            message,
+            frames,
+        });
     }
     let code = text.split_whitespace().find_map(|w| {
         let hex = w.strip_prefix('$')?;
-        (hex.len() == 2).then(|| u8::from_str_radix(hex, 16).ok()).flatten()
+        (hex.len() == 2)
+            .then(|| u8::from_str_radix(hex, 16).ok())
+            .flatten()
     })?;
-    let status = if code == 1 { Status::Pass } else { Status::Fail };
-    Some(Outcome { status, message: format!("result ${code:02X}: {message}"), frames })
+    let status = if code == 1 {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    Some(Outcome {
+        status,
+        message: format!("result ${code:02X}: {message}"),
+        frames,
+    })
 }
 
 fn one_line(text: &str) -> String {
@@ -222,23 +248,6 @@ pub fn find_test_roms() -> PathBuf {
         return PathBuf::from(dir);
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/test-roms")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn screen_verdicts() {
-        let v = |t: &str| screen_verdict(t, 0).map(|o| o.status);
-        assert_eq!(v("Sprite hit\nPASSED"), Some(Status::Pass));
-        assert_eq!(v("FAILED: #3"), Some(Status::Fail));
-        assert_eq!(v("$01"), Some(Status::Pass));
-        assert_eq!(v("$04"), Some(Status::Fail));
-        assert_eq!(v("running..."), None);
-        assert_eq!(v("4%34 CPU\n0ASSED"), Some(Status::Pass));
-        assert_eq!(v("Doesn't time the 8 branches and 12 illegal instructions"), None);
-    }
 }
 
 /// Finds a piece of test data. Present: `Some(path)`. Missing: under `CI=true` this panics
@@ -256,4 +265,24 @@ pub fn require_data(path: &std::path::Path, hint: &str) -> Option<PathBuf> {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "\n*** SKIP: {msg} ***\n");
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_verdicts() {
+        let v = |t: &str| screen_verdict(t, 0).map(|o| o.status);
+        assert_eq!(v("Sprite hit\nPASSED"), Some(Status::Pass));
+        assert_eq!(v("FAILED: #3"), Some(Status::Fail));
+        assert_eq!(v("$01"), Some(Status::Pass));
+        assert_eq!(v("$04"), Some(Status::Fail));
+        assert_eq!(v("running..."), None);
+        assert_eq!(v("4%34 CPU\n0ASSED"), Some(Status::Pass));
+        assert_eq!(
+            v("Doesn't time the 8 branches and 12 illegal instructions"),
+            None
+        );
+    }
 }

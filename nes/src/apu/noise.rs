@@ -79,6 +79,11 @@ impl Noise {
         self.length.clock();
     }
 
+    #[cfg(test)]
+    pub fn lfsr(&self) -> u16 {
+        self.lfsr
+    }
+
     #[must_use]
     pub fn output(&self) -> u8 {
         if self.lfsr & 1 != 0 || !self.length.active() {

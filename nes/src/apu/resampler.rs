@@ -65,12 +65,20 @@ pub struct Resampler {
     rate: u32,
     /// Output-sample index (since power-on) of `buf[0]`.
     start: u64,
-    /// Pending impulse sums; not saved (a restored state resumes from silence deltas).
-    #[serde(skip)]
+    /// Pending impulse sums (at most a frame or so between two `take`s). Saved with the
+    /// state, so a restored state continues without a step in the output.
     buf: Vec<f32>,
     /// The integrated level at `start`.
     level: f32,
     filter: OutputFilter,
+    /// A CPU cycle (the last `take`) and its exact position relative to `start`: positions
+    /// of later cycles are interpolated from it in f64, which is exact to far below a
+    /// kernel phase over the few frames between two `take`s, and avoids a 128-bit division
+    /// per level change (it was most of the cost of audio output).
+    anchor_cycle: u64,
+    anchor_offset: f64,
+    /// Output samples per CPU cycle.
+    ratio: f64,
 }
 
 impl Resampler {
@@ -83,8 +91,13 @@ impl Resampler {
             buf: Vec::with_capacity(4096),
             level: 0.0,
             filter: OutputFilter::new(rate),
+            anchor_cycle: now,
+            anchor_offset: 0.0,
+            ratio: (f64::from(rate) * CPU_HZ_DEN as f64) / CPU_HZ_NUM as f64,
         };
-        r.start = r.position(now).0;
+        let (whole, frac) = r.position(now);
+        r.start = whole;
+        r.anchor_offset = frac;
         r
     }
 
@@ -103,13 +116,14 @@ impl Resampler {
 
     /// The level changes by `delta` at CPU cycle `cycle` (not before the last `take`).
     pub fn add_step(&mut self, cycle: u64, delta: f32) {
-        let (whole, frac) = self.position(cycle);
-        let Some(offset) = whole.checked_sub(self.start) else {
+        let Some(since) = cycle.checked_sub(self.anchor_cycle) else {
             // Before the samples already handed out: fold it into the level.
             self.level += delta;
             return;
         };
-        let offset = offset as usize;
+        let pos = self.anchor_offset + since as f64 * self.ratio;
+        let offset = pos as usize;
+        let frac = pos - offset as f64;
         if self.buf.len() < offset + TAPS {
             self.buf.resize(offset + TAPS, 0.0);
         }
@@ -137,6 +151,8 @@ impl Resampler {
         }
         self.buf.drain(..count);
         self.start = end;
+        self.anchor_cycle = now;
+        self.anchor_offset = self.position(now).1;
     }
 }
 

@@ -91,15 +91,21 @@ fn nrom_128_mirrors_prg_and_256_does_not() {
 #[test]
 fn nrom_unmapped_is_open_bus_and_chr_rom_is_read_only() {
     let mut c = load(&ines(0, 2, 1, 0));
-    for a in [0x4020, 0x5000, 0x5FFF, 0x6000, 0x7FFF] {
+    for a in [0x4020, 0x5000, 0x5FFF] {
         assert_eq!(c.cpu_read(a), None, "{a:04X}");
     }
+    // iNES 1.0 cannot declare "no PRG RAM": the board gets 8 KiB at $6000.
     c.cpu_write(0x6000, 1, 0);
+    assert_eq!(c.cpu_read(0x6000), Some(1));
+    assert_eq!(c.cpu_read(0x7FFF), Some(0));
+    // NES 2.0 is taken at its word: no PRG RAM declared, none mapped.
+    let c2 = load(&nes2_chr_ram(0, 2, 0, 0));
+    assert_eq!(c2.cpu_read(0x6000), None);
     c.cpu_write(0x8000, 0xFF, 2);
     assert_eq!(prg_banks(&c), [0, 1, 2, 3]);
     c.chr_write(0x0400, 0xAA);
     assert_eq!(c.chr_read(0x0400), 1);
-    assert!(c.prg_ram().is_empty());
+    assert_eq!(c.prg_ram().len(), 8 * 1024);
 }
 
 #[test]
@@ -182,7 +188,11 @@ fn uxrom_switches_8000_and_fixes_last_bank() {
     c.cpu_write(0xC000, 9, 2);
     assert_eq!(prg_banks(&c), [2, 3, 14, 15]);
     assert_eq!(c.mapper_number(), 2);
-    assert_eq!(c.cpu_read(0x6000), None);
+    assert_eq!(
+        c.cpu_read(0x6000),
+        Some(0),
+        "iNES 1.0 implies 8 KiB of PRG RAM"
+    );
 }
 
 // ---- CNROM ----

@@ -31,10 +31,24 @@ impl PpuMemory for FakeCart {
 fn ready(cart: &mut FakeCart) -> Ppu {
     let mut p = Ppu::new();
     p.write_ignore = false;
+    p.dead_frames = 0;
     p.scanline = 0;
     p.dot = 0;
     let _ = cart;
     p
+}
+
+#[test]
+fn power_on_dead_frame_hides_the_first_vblank_only() {
+    let mut cart = FakeCart::new();
+    let mut p = Ppu::new();
+    run_until(&mut p, &mut cart, 241, 2);
+    assert!(!p.vblank, "FCEUX's dead first frame raises no vblank flag");
+    assert_eq!(p.frame_count(), 1, "but the frame still counts");
+    run_dots(&mut p, &mut cart, 1);
+    run_until(&mut p, &mut cart, 241, 2);
+    assert!(p.vblank);
+    assert_eq!(p.frame_count(), 2);
 }
 
 fn run_dots(p: &mut Ppu, cart: &mut FakeCart, n: u64) {
