@@ -21,6 +21,7 @@ pub mod controller;
 pub mod cpu;
 mod idle;
 pub mod ppu;
+pub mod savestate;
 
 pub use bus::Bus;
 pub use cart::{Cart, CartError, Mirroring};

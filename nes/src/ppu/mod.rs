@@ -390,6 +390,13 @@ impl Ppu {
         &self.front
     }
 
+    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON_DEAD_FRAMES`]).
+    /// Right after power-on, 0 gives the hardware's (and nes-py's) power-on instead of
+    /// FCEUX's dead first frame.
+    pub fn set_dead_frames(&mut self, frames: u32) {
+        self.dead_frames = frames;
+    }
+
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
     pub fn set_headless(&mut self, headless: bool) {
         self.headless = headless;
