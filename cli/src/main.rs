@@ -21,6 +21,9 @@ struct Cli {
 enum Command {
     /// Runs a ROM and prints a CPU trace in nestest.log format.
     Trace(cmd::trace::TraceArgs),
+    /// Measures environment throughput (steps/s per observation kind, VecEnv scaling,
+    /// snapshot + restore time).
+    Bench(cmd::bench::BenchArgs),
     /// Runs every .nes test ROM under DIR and prints one verdict per ROM.
     Conformance(cmd::conformance::ConformanceArgs),
     /// Plays an FCEUX .fm2 movie from power-on; with --checks, checks its RAM facts.
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Trace(args) => cmd::trace::run(&args),
         Command::Conformance(args) => cmd::conformance::run(&args),
+        Command::Bench(args) => cmd::bench::run(&args),
         Command::Movie(args) => cmd::movie::run(&args),
         Command::Replay(args) => cmd::replay::run(&args),
         Command::Rom {
