@@ -79,7 +79,9 @@ impl Episode {
 }
 
 /// NES Tetris as an environment. See the crate docs for an agent loop.
-#[derive(Debug)]
+///
+/// `Clone` copies the console and the episode (the ROM data is shared).
+#[derive(Clone, Debug)]
 pub struct TetrisEnv {
     spec: EnvSpec,
     rom: Rom,
@@ -115,6 +117,16 @@ impl TetrisEnv {
             episode: Episode::new(),
             obs,
         })
+    }
+
+    /// A copy of this env whose episode seeds come from `seed`: the same as building the
+    /// spec with `.seed(seed)`, without replaying the start-up.
+    #[must_use]
+    pub fn with_seed(&self, seed: u64) -> TetrisEnv {
+        let mut env = self.clone();
+        env.spec.seed = Some(seed);
+        env.seeder = Mt19937::new(seed);
+        env
     }
 
     /// The configuration.
