@@ -325,6 +325,7 @@ impl TetrisEnv {
             rom_sha1: self.rom.sha1(),
             nes: self.nes.clone(),
             episode: self.episode,
+            obs: Some(self.obs.clone()),
         }
     }
 
@@ -347,7 +348,10 @@ impl TetrisEnv {
         self.nes.clone_from(&snapshot.nes);
         self.nes.set_headless(!self.spec.observation.needs_video());
         self.episode = snapshot.episode;
-        self.write_obs();
+        match &snapshot.obs {
+            Some(obs) if obs.len() == self.obs.len() => self.obs.copy_from_slice(obs),
+            _ => self.write_obs(),
+        }
         Ok(())
     }
 }
