@@ -30,7 +30,11 @@ fn main() {
             );
             nes.run_frame().expect("runs");
         }
-        let frames: u32 = if headless { 20_000 } else { 5_000 };
+        let scale: u32 = std::env::var("FRAMES_DIV")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let frames: u32 = if headless { 20_000 } else { 5_000 } / scale.max(1);
         let (c0, s0) = (nes.cycles(), nes.idle_cycles_skipped());
         let t = Instant::now();
         for _ in 0..frames {

@@ -59,6 +59,13 @@ pub struct Bus {
     ppu_event: u64,
     /// Cached `apu.next_event()`, in CPU cycles.
     apu_event: u64,
+    /// The first cycle count at which a PPU or APU event is due (the one comparison the hot
+    /// path makes per cycle), and the line levels and DMA request as of the last time any
+    /// chip was touched: between events they cannot change.
+    event_cycle: u64,
+    nmi: bool,
+    irq: bool,
+    dma: bool,
 }
 
 impl Bus {
@@ -76,6 +83,10 @@ impl Bus {
             oam_dma_page: None,
             ppu_event: 0,
             apu_event: 0,
+            event_cycle: 0,
+            nmi: false,
+            irq: false,
+            dma: false,
         };
         bus.refresh_events();
         bus
@@ -153,6 +164,9 @@ impl Bus {
     }
 
     pub fn ppu_mut(&mut self) -> &mut Ppu {
+        // Whatever the caller changes, the cached lines and events are rebuilt at the end of
+        // the next cycle.
+        self.event_cycle = 0;
         &mut self.ppu
     }
 
@@ -162,6 +176,7 @@ impl Bus {
     }
 
     pub fn apu_mut(&mut self) -> &mut Apu {
+        self.event_cycle = 0;
         &mut self.apu
     }
 
@@ -179,15 +194,10 @@ impl Bus {
     /// itself changes: no interrupt line moves, no DMA starts.
     #[must_use]
     pub(crate) fn next_event_cycle(&self) -> u64 {
-        if self.oam_dma_page.is_some() || self.apu.dmc_dma_request().is_some() {
+        if self.dma {
             return self.cycles;
         }
-        // `nmi_line` catches the PPU up at the first cycle end n with 12n − offset ≥ event.
-        let ppu = self
-            .ppu_event
-            .saturating_add(PPU_OFFSET)
-            .div_ceil(MASTER_PER_CPU);
-        ppu.min(self.apu_event)
+        self.event_cycle
     }
 
     /// Lets `cycles` CPU cycles pass in which the CPU only reads internal RAM (an idle loop,
@@ -208,36 +218,77 @@ impl Bus {
     fn catch_up_ppu(&mut self, master: u64) {
         let target = master.saturating_sub(PPU_OFFSET);
         self.ppu.run_to(target, &mut self.cart);
-        self.ppu_event = self.ppu.next_event();
+        self.after_ppu();
     }
 
     #[inline]
     fn catch_up_apu(&mut self) {
         self.apu.run_to(self.cycles);
-        self.apu_event = self.apu.next_event();
+        self.after_apu();
     }
 
-    /// Ends a CPU cycle. The APU is caught up as soon as its event is due, not only when the
-    /// CPU samples the IRQ line (it skips that while I is set): a DMC DMA request must be
-    /// visible to the `dma_pending` check before the next read cycle.
+    /// After anything touched the PPU: its next event, its NMI output.
+    #[inline]
+    fn after_ppu(&mut self) {
+        self.ppu_event = self.ppu.next_event();
+        self.nmi = self.ppu.nmi_line();
+        self.update_event_cycle();
+    }
+
+    /// After anything touched the APU (or the mapper): its next event, the IRQ line, DMC DMA.
+    #[inline]
+    fn after_apu(&mut self) {
+        self.apu_event = self.apu.next_event();
+        self.irq = self.apu.irq_line() || self.cart.irq_line();
+        self.dma = self.oam_dma_page.is_some() || self.apu.dmc_dma_request().is_some();
+        self.update_event_cycle();
+    }
+
+    #[inline]
+    fn update_event_cycle(&mut self) {
+        // The PPU is caught up at the first cycle end n with 12n − offset ≥ its event.
+        let ppu = self
+            .ppu_event
+            .saturating_add(PPU_OFFSET)
+            .div_ceil(MASTER_PER_CPU);
+        self.event_cycle = ppu.min(self.apu_event);
+    }
+
+    /// Ends a CPU cycle: one comparison, unless a scheduled event is due. Chips are caught up
+    /// here as soon as their event is due, so the NMI/IRQ levels the CPU samples right after
+    /// and a DMC DMA request (seen before the next read cycle) are exact.
     #[inline(always)]
     fn end_cycle(&mut self) {
         self.cycles += 1;
-        if self.cycles >= self.apu_event {
-            self.catch_up_apu();
+        if self.cycles >= self.event_cycle {
+            self.service_events();
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn service_events(&mut self) {
+        if self.cycles >= self.apu_event {
+            self.apu.run_to(self.cycles);
+        }
+        let now = self.cycles * MASTER_PER_CPU;
+        if now.saturating_sub(PPU_OFFSET) >= self.ppu_event {
+            self.ppu.run_to(now - PPU_OFFSET, &mut self.cart);
+        }
+        self.refresh_events();
     }
 
     fn refresh_events(&mut self) {
         self.ppu_event = self.ppu.next_event();
-        self.apu_event = self.apu.next_event();
+        self.nmi = self.ppu.nmi_line();
+        self.after_apu();
     }
 
     #[inline]
     fn read_ppu_register(&mut self, addr: u16) -> u8 {
         self.catch_up_ppu(self.cycles * MASTER_PER_CPU + READ_PHASE);
         let v = self.ppu.read_register(addr & 7, &mut self.cart);
-        self.ppu_event = self.ppu.next_event();
+        self.after_ppu();
         v
     }
 
@@ -245,20 +296,20 @@ impl Bus {
     fn write_ppu_register(&mut self, addr: u16, val: u8) {
         self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
         self.ppu.write_register(addr & 7, val, &mut self.cart);
-        self.ppu_event = self.ppu.next_event();
+        self.after_ppu();
     }
 }
 
-impl CpuBus for Bus {
-    #[inline]
-    fn read(&mut self, addr: u16) -> u8 {
+impl Bus {
+    /// A read of $2000–$7FFF (registers, expansion, PRG RAM), off the hot path.
+    #[inline(never)]
+    fn read_io(&mut self, addr: u16) -> u8 {
         let val = match addr {
-            0x0000..=0x1FFF => self.ram[usize::from(addr & 0x7FF)],
             0x2000..=0x3FFF => self.read_ppu_register(addr),
             0x4015 => {
                 self.catch_up_apu();
                 let status = self.apu.read_status();
-                self.apu_event = self.apu.next_event();
+                self.after_apu();
                 // $4015 is read inside the 2A03: it does not drive the external data bus,
                 // so bit 5 is open bus and the bus keeps its old value.
                 let v = (status & !0x20) | (self.open_bus & 0x20);
@@ -275,18 +326,21 @@ impl CpuBus for Bus {
         val
     }
 
-    #[inline]
-    fn write(&mut self, addr: u16, val: u8) {
+    /// A write of $2000 and up, off the hot path.
+    #[inline(never)]
+    fn write_io(&mut self, addr: u16, val: u8) {
         self.open_bus = val;
         match addr {
-            0x0000..=0x1FFF => self.ram[usize::from(addr & 0x7FF)] = val,
             0x2000..=0x3FFF => self.write_ppu_register(addr, val),
-            0x4014 => self.oam_dma_page = Some(val),
+            0x4014 => {
+                self.oam_dma_page = Some(val);
+                self.dma = true;
+            }
             0x4016 => self.pads.write_strobe(val),
             0x4000..=0x4013 | 0x4015 | 0x4017 => {
                 self.catch_up_apu();
                 self.apu.write_register(addr, val);
-                self.apu_event = self.apu.next_event();
+                self.after_apu();
             }
             0x4018..=0x401F => {}
             _ => {
@@ -295,9 +349,38 @@ impl CpuBus for Bus {
                 self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
                 let cycle = self.cycles;
                 self.cart.cpu_write(addr, val, cycle);
+                self.after_apu();
             }
         }
         self.end_cycle();
+    }
+}
+
+impl CpuBus for Bus {
+    /// Internal RAM and cartridge ROM (every opcode fetch) inline; the rest out of line.
+    #[inline(always)]
+    fn read(&mut self, addr: u16) -> u8 {
+        let val = if addr < 0x2000 {
+            self.ram[usize::from(addr & 0x7FF)]
+        } else if addr >= 0x8000 {
+            self.cart.cpu_read(addr).unwrap_or(self.open_bus)
+        } else {
+            return self.read_io(addr);
+        };
+        self.open_bus = val;
+        self.end_cycle();
+        val
+    }
+
+    #[inline(always)]
+    fn write(&mut self, addr: u16, val: u8) {
+        if addr < 0x2000 {
+            self.open_bus = val;
+            self.ram[usize::from(addr & 0x7FF)] = val;
+            self.end_cycle();
+        } else {
+            self.write_io(addr, val);
+        }
     }
 
     fn peek(&self, addr: u16) -> u8 {
@@ -312,19 +395,15 @@ impl CpuBus for Bus {
         }
     }
 
-    #[inline]
+    /// The PPU was caught up to any event due by `end_cycle`.
+    #[inline(always)]
     fn nmi_line(&mut self) -> bool {
-        let now = self.cycles * MASTER_PER_CPU;
-        if now.saturating_sub(PPU_OFFSET) >= self.ppu_event {
-            self.catch_up_ppu(now);
-        }
-        self.ppu.nmi_line()
+        self.nmi
     }
 
-    #[inline]
+    #[inline(always)]
     fn irq_line(&mut self) -> bool {
-        // The APU is already caught up to its events by `end_cycle`.
-        self.apu.irq_line() || self.cart.irq_line()
+        self.irq
     }
 
     #[inline]
@@ -332,13 +411,15 @@ impl CpuBus for Bus {
         self.cycles
     }
 
-    #[inline]
+    #[inline(always)]
     fn dma_pending(&self) -> bool {
-        self.oam_dma_page.is_some() || self.apu.dmc_dma_request().is_some()
+        self.dma
     }
 
     fn take_oam_dma(&mut self) -> Option<u8> {
-        self.oam_dma_page.take()
+        let page = self.oam_dma_page.take();
+        self.dma = self.apu.dmc_dma_request().is_some();
+        page
     }
 
     fn dmc_dma_request(&self) -> Option<u16> {
@@ -348,6 +429,6 @@ impl CpuBus for Bus {
     fn dmc_dma_complete(&mut self, val: u8) {
         self.catch_up_apu();
         self.apu.dmc_dma_complete(val);
-        self.apu_event = self.apu.next_event();
+        self.after_apu();
     }
 }
