@@ -23,6 +23,10 @@ enum Command {
     Trace(cmd::trace::TraceArgs),
     /// Runs every .nes test ROM under DIR and prints one verdict per ROM.
     Conformance(cmd::conformance::ConformanceArgs),
+    /// Plays an FCEUX .fm2 movie from power-on; with --checks, checks its RAM facts.
+    Movie(cmd::movie::MovieArgs),
+    /// Replays a list of actions in the environment and writes a JSON-lines trace.
+    Replay(cmd::replay::ReplayArgs),
     /// ROM tools.
     Rom {
         #[command(subcommand)]
@@ -65,6 +69,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Trace(args) => cmd::trace::run(&args),
         Command::Conformance(args) => cmd::conformance::run(&args),
+        Command::Movie(args) => cmd::movie::run(&args),
+        Command::Replay(args) => cmd::replay::run(&args),
         Command::Rom {
             command: RomCommand::Info { file, json },
         } => cmd::rom::info(&file, json),

@@ -27,6 +27,20 @@ const WRITE_PHASE: u64 = 7;
 /// How far the PPU lags the CPU's master clock (the CPU/PPU alignment at power-on).
 pub const PPU_OFFSET: u64 = 1;
 
+/// The bus's state as plain data, for save states ([`crate::savestate`]): everything but
+/// the ROM, with the cartridge's mutable part as [`crate::cart::CartState`].
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct BusState {
+    ram: Vec<u8>,
+    ppu: Ppu,
+    apu: Apu,
+    cart: crate::cart::CartState,
+    pads: Controllers,
+    cycles: u64,
+    open_bus: u8,
+    oam_dma_page: Option<u8>,
+}
+
 /// Everything on the CPU's side of the console except the CPU core itself.
 #[derive(Clone, Debug)]
 pub struct Bus {
@@ -65,6 +79,43 @@ impl Bus {
         };
         bus.refresh_events();
         bus
+    }
+
+    /// The state as plain data (see [`BusState`]).
+    #[must_use]
+    pub fn save_state(&self) -> BusState {
+        BusState {
+            ram: self.ram.to_vec(),
+            ppu: self.ppu.clone(),
+            apu: self.apu.clone(),
+            cart: self.cart.state(),
+            pads: self.pads.clone(),
+            cycles: self.cycles,
+            open_bus: self.open_bus,
+            oam_dma_page: self.oam_dma_page,
+        }
+    }
+
+    /// Restores a state saved from a bus with the same cartridge board; the cached event
+    /// times are recomputed.
+    pub fn load_state(&mut self, state: BusState) -> Result<(), crate::cart::CartError> {
+        if state.ram.len() != self.ram.len() {
+            return Err(crate::cart::CartError::StateSize {
+                what: "console RAM",
+                expected: self.ram.len(),
+                actual: state.ram.len(),
+            });
+        }
+        self.cart.set_state(&state.cart)?;
+        self.ram.copy_from_slice(&state.ram);
+        self.ppu = state.ppu;
+        self.apu = state.apu;
+        self.pads = state.pads;
+        self.cycles = state.cycles;
+        self.open_bus = state.open_bus;
+        self.oam_dma_page = state.oam_dma_page;
+        self.refresh_events();
+        Ok(())
     }
 
     /// The cartridge.

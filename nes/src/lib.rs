@@ -20,6 +20,7 @@ pub mod console;
 pub mod controller;
 pub mod cpu;
 pub mod ppu;
+pub mod savestate;
 
 pub use bus::Bus;
 pub use cart::{Cart, CartError, Mirroring};

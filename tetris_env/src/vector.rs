@@ -1,0 +1,325 @@
+//! [`VecEnv`]: `n` environments stepped together on worker threads, with batched,
+//! preallocated result buffers and Gymnasium's next-step autoreset.
+//!
+//! - Env `i` is built from the same spec with seed `seed + i` (and `reset(Some(s))` resets
+//!   env `i` with `s + i`), so every env plays a different piece sequence.
+//! - Autoreset (Gymnasium's default, "next step"): when env `i`'s episode ends at a step,
+//!   that step reports it (terminated/truncated, final info); the next `step` ignores the
+//!   action for env `i`, resets it and reports the reset observation and info with reward 0
+//!   and `autoreset[i] = true`.
+//! - Results are written into buffers the `VecEnv` owns and borrowed by [`VecStep`]; the
+//!   workers own their envs and exchange only the action and result buffers (no allocation
+//!   per step).
+
+use crate::env::TetrisEnv;
+use crate::info::Info;
+use crate::observation::ObservationKind;
+use crate::rom::Rom;
+use crate::spec::EnvSpec;
+use crate::{EnvError, Result};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+/// One batch of results; slices are indexed by env.
+#[derive(Debug)]
+#[must_use]
+pub struct VecStep<'a> {
+    /// `n × obs_len` bytes, env-major.
+    pub obs: &'a [u8],
+    pub reward: &'a [f64],
+    pub terminated: &'a [bool],
+    pub truncated: &'a [bool],
+    /// The env was reset by this step (its action was ignored).
+    pub autoreset: &'a [bool],
+    pub info: &'a [Info],
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cmd {
+    Reset(Option<u64>),
+    Step,
+}
+
+/// A worker's slice of the batch: its inputs and outputs.
+#[derive(Debug, Default)]
+struct Chunk {
+    actions: Vec<u32>,
+    obs: Vec<u8>,
+    reward: Vec<f64>,
+    terminated: Vec<bool>,
+    truncated: Vec<bool>,
+    autoreset: Vec<bool>,
+    info: Vec<Info>,
+    error: Option<EnvError>,
+}
+
+#[derive(Debug)]
+struct Worker {
+    first: usize,
+    len: usize,
+    chunk: Arc<Mutex<Chunk>>,
+    cmd: Sender<Cmd>,
+    done: Receiver<()>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// `n` envs on worker threads.
+#[derive(Debug)]
+pub struct VecEnv {
+    n: usize,
+    obs_len: usize,
+    space: crate::ActionSpace,
+    kind: ObservationKind,
+    workers: Vec<Worker>,
+    obs: Vec<u8>,
+    reward: Vec<f64>,
+    terminated: Vec<bool>,
+    truncated: Vec<bool>,
+    autoreset: Vec<bool>,
+    info: Vec<Info>,
+}
+
+fn lock(chunk: &Mutex<Chunk>) -> MutexGuard<'_, Chunk> {
+    // A worker that panicked poisons its chunk; its data is still plain buffers.
+    chunk
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn worker_loop(
+    mut envs: Vec<TetrisEnv>,
+    first: usize,
+    chunk: &Mutex<Chunk>,
+    cmd: &Receiver<Cmd>,
+    done: &Sender<()>,
+) {
+    let mut needs_reset = vec![false; envs.len()];
+    while let Ok(c) = cmd.recv() {
+        {
+            let mut guard = lock(chunk);
+            let ch = &mut *guard;
+            ch.error = None;
+            let len = ch.obs.len() / envs.len().max(1);
+            for (j, env) in envs.iter_mut().enumerate() {
+                let out = &mut ch.obs[j * len..(j + 1) * len];
+                let reset_seed = match c {
+                    Cmd::Reset(seed) => Some(seed.map(|s| s.wrapping_add((first + j) as u64))),
+                    Cmd::Step if needs_reset[j] => Some(None),
+                    Cmd::Step => None,
+                };
+                let r = match reset_seed {
+                    Some(seed) => env.reset(seed).map(|(obs, info)| {
+                        out.copy_from_slice(obs.data);
+                        ch.reward[j] = 0.0;
+                        ch.terminated[j] = false;
+                        ch.truncated[j] = false;
+                        ch.autoreset[j] = matches!(c, Cmd::Step);
+                        ch.info[j] = info;
+                        needs_reset[j] = false;
+                    }),
+                    None => env.step(ch.actions[j]).map(|s| {
+                        out.copy_from_slice(s.obs.data);
+                        ch.reward[j] = s.reward;
+                        ch.terminated[j] = s.terminated;
+                        ch.truncated[j] = s.truncated;
+                        ch.autoreset[j] = false;
+                        ch.info[j] = s.info;
+                        needs_reset[j] = s.terminated || s.truncated;
+                    }),
+                };
+                if let Err(e) = r {
+                    ch.error.get_or_insert(e);
+                }
+            }
+        }
+        if done.send(()).is_err() {
+            return;
+        }
+    }
+}
+
+impl VecEnv {
+    /// Builds `n` envs from `spec` (env `i` with seed `spec.seed + i`, seed 0 if none) on
+    /// `threads` worker threads (at least 1, at most `n`).
+    pub fn new(rom: &Rom, spec: &EnvSpec, n: usize, threads: usize) -> Result<VecEnv> {
+        spec.validate()?;
+        if n == 0 {
+            return Err(EnvError::InvalidOption {
+                name: "n",
+                value: "0".into(),
+                expected: "at least one env",
+            });
+        }
+        let threads = threads.clamp(1, n);
+        let obs_len = spec.observation.len();
+        let base_seed = spec.seed.unwrap_or(0);
+        let mut workers = Vec::with_capacity(threads);
+        let mut first = 0;
+        for w in 0..threads {
+            let len = n / threads + usize::from(w < n % threads);
+            let chunk = Arc::new(Mutex::new(Chunk {
+                actions: vec![0; len],
+                obs: vec![0; len * obs_len],
+                reward: vec![0.0; len],
+                terminated: vec![false; len],
+                truncated: vec![false; len],
+                autoreset: vec![false; len],
+                info: vec![Info::default(); len],
+                error: None,
+            }));
+            let (cmd_tx, cmd_rx) = bounded::<Cmd>(1);
+            let (done_tx, done_rx) = bounded::<()>(1);
+            let (built_tx, built_rx) = bounded::<Result<()>>(1);
+            let (rom, spec, ch) = (rom.clone(), spec.clone(), Arc::clone(&chunk));
+            let thread = std::thread::Builder::new()
+                .name(format!("tetris-env-{w}"))
+                .spawn(move || {
+                    let envs: Result<Vec<TetrisEnv>> = (first..first + len)
+                        .map(|i| {
+                            spec.clone()
+                                .seed(base_seed.wrapping_add(i as u64))
+                                .build(&rom)
+                        })
+                        .collect();
+                    match envs {
+                        Ok(envs) => {
+                            let _ = built_tx.send(Ok(()));
+                            worker_loop(envs, first, &ch, &cmd_rx, &done_tx);
+                        }
+                        Err(e) => {
+                            let _ = built_tx.send(Err(e));
+                        }
+                    }
+                })
+                .map_err(|e| EnvError::Worker(format!("cannot start a worker thread: {e}")))?;
+            workers.push(Worker {
+                first,
+                len,
+                chunk,
+                cmd: cmd_tx,
+                done: done_rx,
+                thread: Some(thread),
+            });
+            first += len;
+            built_rx.recv().map_err(|_| worker_died())??;
+        }
+        Ok(VecEnv {
+            n,
+            obs_len,
+            space: spec.action_space,
+            kind: spec.observation,
+            workers,
+            obs: vec![0; n * obs_len],
+            reward: vec![0.0; n],
+            terminated: vec![false; n],
+            truncated: vec![false; n],
+            autoreset: vec![false; n],
+            info: vec![Info::default(); n],
+        })
+    }
+
+    /// Number of envs.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Always false (a `VecEnv` has at least one env).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Bytes of one env's observation.
+    #[must_use]
+    pub fn obs_len(&self) -> usize {
+        self.obs_len
+    }
+
+    /// Resets every env (env `i` with `seed + i` if a seed is given).
+    pub fn reset(&mut self, seed: Option<u64>) -> Result<VecStep<'_>> {
+        self.run(Cmd::Reset(seed))
+    }
+
+    /// Steps every env with its action (`actions.len()` must be `len()`); envs whose episode
+    /// ended at the previous step are reset instead (see the module docs).
+    pub fn step(&mut self, actions: &[u32]) -> Result<VecStep<'_>> {
+        if actions.len() != self.n {
+            return Err(EnvError::InvalidOption {
+                name: "actions",
+                value: format!("{} actions", actions.len()),
+                expected: "one action per env",
+            });
+        }
+        if let Some(&bad) = actions.iter().find(|&&a| a >= self.space.n()) {
+            return Err(EnvError::InvalidAction {
+                action: bad,
+                space: self.space,
+            });
+        }
+        for w in &self.workers {
+            lock(&w.chunk)
+                .actions
+                .copy_from_slice(&actions[w.first..w.first + w.len]);
+        }
+        self.run(Cmd::Step)
+    }
+
+    fn run(&mut self, cmd: Cmd) -> Result<VecStep<'_>> {
+        for w in &self.workers {
+            w.cmd.send(cmd).map_err(|_| worker_died())?;
+        }
+        for w in &self.workers {
+            w.done.recv().map_err(|_| worker_died())?;
+        }
+        let mut error = None;
+        for w in &self.workers {
+            let mut ch = lock(&w.chunk);
+            let r = w.first..w.first + w.len;
+            self.obs[r.start * self.obs_len..r.end * self.obs_len].copy_from_slice(&ch.obs);
+            self.reward[r.clone()].copy_from_slice(&ch.reward);
+            self.terminated[r.clone()].copy_from_slice(&ch.terminated);
+            self.truncated[r.clone()].copy_from_slice(&ch.truncated);
+            self.autoreset[r.clone()].copy_from_slice(&ch.autoreset);
+            self.info[r].copy_from_slice(&ch.info);
+            if let Some(e) = ch.error.take() {
+                error.get_or_insert(e);
+            }
+        }
+        if let Some(e) = error {
+            return Err(e);
+        }
+        Ok(VecStep {
+            obs: &self.obs,
+            reward: &self.reward,
+            terminated: &self.terminated,
+            truncated: &self.truncated,
+            autoreset: &self.autoreset,
+            info: &self.info,
+        })
+    }
+
+    /// The observation kind of every env.
+    #[must_use]
+    pub fn observation_kind(&self) -> ObservationKind {
+        self.kind
+    }
+}
+
+fn worker_died() -> EnvError {
+    EnvError::Worker("a vector env worker thread stopped".into())
+}
+
+impl Drop for VecEnv {
+    fn drop(&mut self) {
+        for w in &mut self.workers {
+            // Closing the command channel ends the worker's loop.
+            let (tx, _) = bounded(0);
+            drop(std::mem::replace(&mut w.cmd, tx));
+            if let Some(t) = w.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+}
