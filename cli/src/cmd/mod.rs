@@ -1,6 +1,9 @@
 //! One module per subcommand.
 
 pub mod conformance;
+pub mod play;
+pub mod random;
+pub mod screenshot;
 pub mod movie;
 pub mod replay;
 pub mod rom;
