@@ -47,7 +47,10 @@ fn candidates() -> Vec<PathBuf> {
 pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            CliError::Other(format!("ROM {}: file not found: {FETCH_HINT}", path.display()))
+            CliError::Other(format!(
+                "ROM {}: file not found: {FETCH_HINT}",
+                path.display()
+            ))
         } else {
             CliError::Io {
                 path: path.to_path_buf(),

@@ -1,12 +1,12 @@
 //! One module per subcommand.
 
 pub mod conformance;
+pub mod movie;
 pub mod play;
 pub mod random;
-pub mod screenshot;
-pub mod movie;
 pub mod replay;
 pub mod rom;
+pub mod screenshot;
 pub mod trace;
 
 use crate::CliError;

@@ -196,13 +196,7 @@ fn screenshot(dir: &Path, frame: u64, rgb: &[u8]) -> Result<PathBuf, CliError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let path = dir.join(format!("tetris-nes-{secs}-{frame}.png"));
-    crate::png_out::write_rgb(
-        &path,
-        crate::png_out::WIDTH,
-        crate::png_out::HEIGHT,
-        rgb,
-        1,
-    )?;
+    crate::png_out::write_rgb(&path, crate::png_out::WIDTH, crate::png_out::HEIGHT, rgb, 1)?;
     Ok(path)
 }
 
@@ -242,8 +236,11 @@ fn human(
             let byte = fe.buttons() | schedule.at(frame).0;
             let step = env.step(u32::from(byte)).map_err(env_err)?;
             reward += step.reward;
-            let (done, terminated, info) =
-                (step.terminated || step.truncated, step.terminated, step.info);
+            let (done, terminated, info) = (
+                step.terminated || step.truncated,
+                step.terminated,
+                step.info,
+            );
             samples.clear();
             env.take_samples(&mut samples);
             fe.push_audio(&samples);

@@ -190,7 +190,9 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
 }
 
 fn print_text(s: &Summary) {
-    let seed = s.seed.map_or_else(|| "random".to_owned(), |v| v.to_string());
+    let seed = s
+        .seed
+        .map_or_else(|| "random".to_owned(), |v| v.to_string());
     println!(
         "random agent on {} ({} actions, seed {seed})",
         s.env, s.action_space

@@ -135,7 +135,10 @@ impl Frontend {
                     _ => {}
                 },
                 Event::ControllerDeviceAdded { which, .. } => {
-                    if let Some(pad) = self.controller_sys.as_ref().and_then(|s| s.open(which).ok())
+                    if let Some(pad) = self
+                        .controller_sys
+                        .as_ref()
+                        .and_then(|s| s.open(which).ok())
                     {
                         self.pads.push(pad);
                     }
@@ -153,7 +156,9 @@ impl Frontend {
     #[must_use]
     pub fn buttons(&self) -> u8 {
         let keys = input::keyboard(&self.events.keyboard_state());
-        self.pads.iter().fold(keys, |acc, p| acc | input::controller(p))
+        self.pads
+            .iter()
+            .fold(keys, |acc, p| acc | input::controller(p))
     }
 
     /// Shows a frame buffer (the console's 256×240 palette indices).
