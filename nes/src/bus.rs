@@ -174,6 +174,28 @@ impl Bus {
         self.pads.buttons(port)
     }
 
+    /// The first CPU cycle at whose end the bus would catch a chip up on its own (a PPU or APU
+    /// event falls due), or now if a DMA is waiting. Until then nothing the CPU cannot see
+    /// itself changes: no interrupt line moves, no DMA starts.
+    #[must_use]
+    pub(crate) fn next_event_cycle(&self) -> u64 {
+        if self.oam_dma_page.is_some() || self.apu.dmc_dma_request().is_some() {
+            return self.cycles;
+        }
+        // `nmi_line` catches the PPU up at the first cycle end n with 12n − offset ≥ event.
+        let ppu = self
+            .ppu_event
+            .saturating_add(PPU_OFFSET)
+            .div_ceil(MASTER_PER_CPU);
+        ppu.min(self.apu_event)
+    }
+
+    /// Lets `cycles` CPU cycles pass in which the CPU only reads internal RAM (an idle loop,
+    /// see `idle.rs`): the PPU and APU, which run lazily, catch up when next observed.
+    pub(crate) fn skip_cycles(&mut self, cycles: u64) {
+        self.cycles += cycles;
+    }
+
     /// Brings the PPU and APU up to the present (end of the last CPU cycle), e.g. before a
     /// frame buffer is read.
     pub fn sync(&mut self) {

@@ -8,6 +8,7 @@ use crate::bus::Bus;
 use crate::cart::Cart;
 use crate::controller::Buttons;
 use crate::cpu::{Cpu, CpuBus, Jammed, Registers};
+use crate::idle::IdleLoop;
 
 /// Errors the console reports while running.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +22,10 @@ pub enum NesError {
 pub struct Nes {
     cpu: Cpu,
     bus: Bus,
+    /// Fast-forward through idle loops (exact; see `idle.rs`). On by default.
+    skip_idle: bool,
+    /// The idle loop seen last, if any.
+    idle: Option<IdleLoop>,
 }
 
 impl Nes {
@@ -30,7 +35,12 @@ impl Nes {
         let mut bus = Bus::new(cart);
         let mut cpu = Cpu::new();
         cpu.power_on(&mut bus);
-        Nes { cpu, bus }
+        Nes {
+            cpu,
+            bus,
+            skip_idle: true,
+            idle: None,
+        }
     }
 
     /// Presses the reset button.
@@ -48,20 +58,70 @@ impl Nes {
     /// Runs until the next frame starts (vblank), then brings every chip up to date.
     pub fn run_frame(&mut self) -> Result<(), NesError> {
         let frame = self.bus.ppu.frame_count();
-        while self.bus.ppu.frame_count() == frame {
+        self.run_while(u64::MAX, |bus| bus.ppu.frame_count() == frame)
+    }
+
+    /// Runs until at least `cycles` CPU cycles have elapsed since power-on.
+    pub fn run_until_cycle(&mut self, cycles: u64) -> Result<(), NesError> {
+        self.run_while(cycles, |bus| bus.cycles() < cycles)
+    }
+
+    /// Steps instructions while `go_on` holds, never letting an idle-loop skip pass `limit`.
+    fn run_while(
+        &mut self,
+        limit: u64,
+        mut go_on: impl FnMut(&Bus) -> bool,
+    ) -> Result<(), NesError> {
+        while go_on(&self.bus) {
+            let pc = self.cpu.registers().pc;
+            if self.skip_idle {
+                if let Some(idle) = self.idle.filter(|l| l.pc == pc) {
+                    self.skip_idle_loop(idle, limit);
+                }
+            }
             self.cpu.step(&mut self.bus)?;
+            let next = self.cpu.registers().pc;
+            // A short backward jump may close an idle loop: look at it once.
+            if self.skip_idle
+                && next < pc
+                && pc - next <= 3
+                && self.idle.is_none_or(|l| l.pc != next)
+            {
+                self.idle = IdleLoop::detect(next, |a| self.bus.peek(a));
+            }
         }
         self.bus.sync();
         Ok(())
     }
 
-    /// Runs until at least `cycles` CPU cycles have elapsed since power-on.
-    pub fn run_until_cycle(&mut self, cycles: u64) -> Result<(), NesError> {
-        while self.bus.cycles() < cycles {
-            self.cpu.step(&mut self.bus)?;
+    /// At the top of `idle`, with its branch about to be taken and no interrupt latched:
+    /// advances whole iterations up to two before the next event or `limit`.
+    fn skip_idle_loop(&mut self, idle: IdleLoop, limit: u64) {
+        // An interrupt already latched by the CPU (an NMI edge seen at the end of the last
+        // cycle) is taken after the next instruction: the loop is about to end.
+        if self.cpu.interrupt_pending() {
+            return;
         }
-        self.bus.sync();
-        Ok(())
+        let value = self.bus.ram()[idle.ram_index()];
+        let Some(regs) = idle.iterate(self.cpu.registers(), value) else {
+            return;
+        };
+        let now = self.bus.cycles();
+        let horizon = self.bus.next_event_cycle().min(limit);
+        let keep = 2 * idle.cycles;
+        if horizon <= now + keep + idle.cycles {
+            return;
+        }
+        let iterations = (horizon - now - keep) / idle.cycles;
+        self.bus.skip_cycles(iterations * idle.cycles);
+        self.cpu.set_registers(regs);
+    }
+
+    /// Turns the idle-loop fast-forward on or off (on by default; results are identical,
+    /// only slower without it).
+    pub fn set_skip_idle(&mut self, on: bool) {
+        self.skip_idle = on;
+        self.idle = None;
     }
 
     /// Sets the buttons held on controller `port` (0 or 1).

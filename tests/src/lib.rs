@@ -8,9 +8,12 @@
 //! - otherwise the text the ROM draws in the nametable (blargg's 2005 suites, branch and CPU
 //!   timing tests), read once it has stopped changing.
 //!
+//! [`trace`] produces nestest.log-format CPU traces of the whole console.
+//!
 //! [`find_test_roms`] locates `../shared/test-roms` (or `$NES_TEST_ROMS`).
 
 pub mod testrom;
+pub mod trace;
 
 pub use testrom::{
     find_test_roms, require_data, run_test_rom, screen_text, Limits, Outcome, Status,

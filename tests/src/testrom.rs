@@ -63,6 +63,7 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
     };
     let mut nes = Nes::new(cart);
     let mut reset = ResetRequest::default();
+    let mut start_pressed = false;
     let mut last_text = String::new();
     let mut text_since = 0u64;
     for frame in 1..=limits.max_frames {
@@ -107,9 +108,18 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
                 text_since = frame;
                 reset.clear();
             } else if frame - text_since >= limits.stable_frames {
-                if last_text.to_ascii_lowercase().contains("press reset") {
+                let lower = last_text.to_ascii_lowercase();
+                if lower.contains("press reset") {
                     reset.asked(frame, &mut nes);
-                } else if let Some(outcome) = screen_verdict(&last_text, frame) {
+                } else if !start_pressed && lower.contains("start:") {
+                    // A menu that runs its tests on Start (nestest's "Start: run test").
+                    press_start(&mut nes);
+                    start_pressed = true;
+                } else if let Some(outcome) = start_pressed
+                    .then(|| menu_verdict(&last_text, frame))
+                    .flatten()
+                    .or_else(|| screen_verdict(&last_text, frame))
+                {
                     return outcome;
                 }
             }
@@ -151,6 +161,45 @@ impl ResetRequest {
     fn clear(&mut self) {
         *self = ResetRequest::default();
     }
+}
+
+/// The verdict of a test menu after Start ran its tests (nestest): every line that names a
+/// test must read "OK" (a failing test shows its error code instead).
+fn menu_verdict(text: &str, frames: u64) -> Option<Outcome> {
+    let tests: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.to_ascii_lowercase().contains("tests") && !l.contains(':'))
+        .collect();
+    if tests.is_empty() {
+        return None;
+    }
+    let failed: Vec<&str> = tests
+        .iter()
+        .copied()
+        .filter(|l| !l.trim_start_matches('*').trim_start().starts_with("OK"))
+        .collect();
+    let (status, message) = if failed.is_empty() {
+        (Status::Pass, format!("{} test groups OK", tests.len()))
+    } else {
+        (Status::Fail, format!("not OK: {}", failed.join("; ")))
+    };
+    Some(Outcome {
+        status,
+        message,
+        frames,
+    })
+}
+
+/// Holds Start on controller 1 for a few frames, then releases it.
+fn press_start(nes: &mut Nes) {
+    nes.set_buttons(0, nes::Buttons::START);
+    for _ in 0..4 {
+        if nes.run_frame().is_err() {
+            break;
+        }
+    }
+    nes.set_buttons(0, nes::Buttons::NONE);
 }
 
 fn has_signature(nes: &Nes) -> bool {

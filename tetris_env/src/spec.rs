@@ -252,4 +252,25 @@ mod tests {
         assert!(e.contains("b_type_height") && e.contains("0 to 5"), "{e}");
         assert!(EnvSpec::from_id("TetrisZ-v0").is_err());
     }
+
+    #[test]
+    fn spec_is_plain_data() {
+        let spec = EnvSpec::from_id("TetrisB-v2")
+            .unwrap()
+            .b_type_height(3)
+            .start_level(9)
+            .action_space(ActionSpace::Movement)
+            .observation(ObservationKind::Board)
+            .start_select(StartSelect::Mask)
+            .max_episode_steps(Some(10_000))
+            .seed(3);
+        let json = serde_json::to_string(&spec).unwrap();
+        assert!(json.contains(r#""id":"TetrisB-v2""#), "{json}");
+        assert!(json.contains(r#""action_space":"movement""#), "{json}");
+        let back: EnvSpec = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, spec);
+        assert!(
+            serde_json::from_str::<EnvSpec>(&json.replace("TetrisB-v2", "TetrisB-v9")).is_err()
+        );
+    }
 }

@@ -154,6 +154,8 @@ impl VecEnv {
         let threads = threads.clamp(1, n);
         let obs_len = spec.observation.len();
         let base_seed = spec.seed.unwrap_or(0);
+        // The start-up (power-on, menus) is the same for every env: run it once and clone.
+        let proto = TetrisEnv::new(rom, spec.clone())?;
         let mut workers = Vec::with_capacity(threads);
         let mut first = 0;
         for w in 0..threads {
@@ -168,30 +170,15 @@ impl VecEnv {
                 info: vec![Info::default(); len],
                 error: None,
             }));
+            let envs: Vec<TetrisEnv> = (first..first + len)
+                .map(|i| proto.with_seed(base_seed.wrapping_add(i as u64)))
+                .collect();
             let (cmd_tx, cmd_rx) = bounded::<Cmd>(1);
             let (done_tx, done_rx) = bounded::<()>(1);
-            let (built_tx, built_rx) = bounded::<Result<()>>(1);
-            let (rom, spec, ch) = (rom.clone(), spec.clone(), Arc::clone(&chunk));
+            let ch = Arc::clone(&chunk);
             let thread = std::thread::Builder::new()
                 .name(format!("tetris-env-{w}"))
-                .spawn(move || {
-                    let envs: Result<Vec<TetrisEnv>> = (first..first + len)
-                        .map(|i| {
-                            spec.clone()
-                                .seed(base_seed.wrapping_add(i as u64))
-                                .build(&rom)
-                        })
-                        .collect();
-                    match envs {
-                        Ok(envs) => {
-                            let _ = built_tx.send(Ok(()));
-                            worker_loop(envs, first, &ch, &cmd_rx, &done_tx);
-                        }
-                        Err(e) => {
-                            let _ = built_tx.send(Err(e));
-                        }
-                    }
-                })
+                .spawn(move || worker_loop(envs, first, &ch, &cmd_rx, &done_tx))
                 .map_err(|e| EnvError::Worker(format!("cannot start a worker thread: {e}")))?;
             workers.push(Worker {
                 first,
@@ -202,7 +189,6 @@ impl VecEnv {
                 thread: Some(thread),
             });
             first += len;
-            built_rx.recv().map_err(|_| worker_died())??;
         }
         Ok(VecEnv {
             n,

@@ -5,15 +5,24 @@
 //! one PPU dot = 4. The bus never steps the PPU in lock-step: it calls [`Ppu::run_to`]
 //! before every register access or mapper write and whenever the clock passes
 //! [`Ppu::next_event`]. `run_to` therefore catches up over long stretches, and does so in
-//! three gears that all produce the same observable state:
+//! gears that all produce the same observable state:
 //!
 //! - idle stretches (vertical blank, rendering disabled without pixel output) are skipped in
 //!   O(1) up to the next event;
 //! - a whole rendered scanline that lies inside the catch-up window runs as one step
-//!   (`render::run_line`): background fetches, sprite evaluation and fetches, the net
-//!   effect on `v`, sprite 0 hit and the overflow flag, and pixels unless headless;
+//!   (`render::run_line`): the net effect on `v`, sprite evaluation (from a per-line table
+//!   of in-range sprites) and fetches, sprite 0 hit from sprite 0's 8 pixels when headless,
+//!   the overflow flag, and the whole line's pixels when drawing;
+//! - the rest of the pre-render line after the vblank-clear event, where the bus stops
+//!   every frame, also runs as one step (`render::run_prerender_rest`);
 //! - everything else (a line that a register access splits) runs dot by dot
 //!   (`render::step`), exactly as the hardware fetches.
+//!
+//! [`Ppu::set_dots_only`] turns the fast gears off; the unit tests and `tests/ppu_roms.rs`
+//! check that pictures, registers, RAM and timing are the same either way. Measured with
+//! NES Tetris in play (`tests/ppu_speed.rs`, PPU alone, a loaded 2-core machine): about
+//! 250,000 frames/s headless and ~12,000 frames/s drawing, against ~1,000 and ~700
+//! dot by dot.
 //!
 //! Files: `registers.rs` ($2000–$2007, open bus, VRAM access), `timing.rs` (position,
 //! events, skipping), `render.rs` (background pipeline, pixels, the line gear),
@@ -40,29 +49,42 @@ use serde::{Deserialize, Serialize};
 pub const WIDTH: usize = 256;
 pub const HEIGHT: usize = 240;
 
-/// Scanline the PPU stands at when the console powers on (the next dot it runs).
+/// Where the PPU stands when the console powers on, and how many vblanks it lets pass
+/// before raising the vblank flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PowerOn {
+    /// Scanline of the first dot run.
+    pub scanline: u16,
+    /// The first dot run.
+    pub dot: u16,
+    /// Vblanks (scanline 241, dot 1) at which the flag is not raised; the frame counter
+    /// still advances there.
+    pub dead_frames: u32,
+}
+
+/// The power-on state: the single knob for power-on timing.
 ///
-/// The hardware starts at the top of the picture (scanline 0, dot 0), which puts the first
-/// vblank ~27,384 CPU cycles and the end of the write-ignore period ~29,658 cycles after
-/// power-on (nesdev "PPU power up state"). FCEUX instead begins its frame loop at the start
-/// of vblank (scanline 240/241): tune this and [`POWER_ON_DOT`] /
-/// [`POWER_ON_DEAD_FRAMES`] to match a movie recorded there.
-pub const POWER_ON_SCANLINE: u16 = 0;
-/// Dot the PPU stands at when the console powers on.
-pub const POWER_ON_DOT: u16 = 0;
-/// Frames after power-on in which the vblank flag is not raised (the frame counter still
-/// advances at scanline 241). FCEUX powers its PPU on "dead" for one frame: the CPU runs a
-/// whole frame before the first vblank flag can be seen. NES Tetris waits for two vblanks
-/// in its reset code, so this frame decides on which frame every later event of the game
-/// falls; with 1, all 19 FCEUX movie checks in `../shared/movies` come out exact (with 0,
-/// five of them are off). Hardware would be 0; we follow FCEUX, as the TAS movies do.
-pub const POWER_ON_DEAD_FRAMES: u32 = 1;
+/// Hardware starts at the top of the picture (scanline 0, dot 0): the first vblank comes
+/// ~27,384 CPU cycles in, and the write-ignore period ends ~29,658 cycles in (nesdev "PPU
+/// power up state"). FCEUX, which recorded the project's Tetris movies, powers its PPU on
+/// "dead" for one frame: the CPU runs a whole frame before the first vblank flag can be
+/// seen. NES Tetris waits for two vblanks in its reset code, so this frame decides on which
+/// frame every later event of the game falls: with one dead frame all the FCEUX movie
+/// checks in `../shared/movies` come out exact (without it, some are a frame off). Starting
+/// at (240, 0) with one dead frame, FCEUX's own frame alignment, passes them as well.
+pub const POWER_ON: PowerOn = PowerOn {
+    scanline: 0,
+    dot: 0,
+    dead_frames: 1,
+};
 
 /// Pattern and nametable memory as the PPU sees it through the cartridge. The bus always
 /// passes the [`Cart`]; unit tests pass a small fake.
 pub(crate) trait PpuMemory {
     fn chr_read(&self, addr: u16) -> u8;
     fn chr_write(&mut self, addr: u16, val: u8);
+    /// Offset into CIRAM of a nametable address; each 1 KiB nametable maps to one 1 KiB
+    /// page (offset = page base | (addr & $3FF)), which `fetch_row` relies on.
     fn nametable_offset(&self, addr: u16) -> usize;
 }
 
@@ -136,6 +158,8 @@ pub struct Ppu {
     dot: u16,
     /// This frame's pre-render line skips its last dot if rendering is enabled.
     odd_frame: bool,
+    /// Rendering was enabled at the end of pre-render dot 339 (see `skip_last_dot`).
+    skip_dot: bool,
     frames: u64,
     dead_frames: u32,
 
@@ -167,6 +191,8 @@ pub struct Ppu {
     secondary: [u8; 32],
 
     bg: Background,
+    /// `v` of the first of the two tile fetches a whole-line step left pending.
+    bg_pending: Option<u16>,
     eval: SpriteEval,
     sprites: SpriteLine,
     /// Per scanline, the sprites whose Y puts them in range there (bit i = sprite i);
@@ -176,6 +202,11 @@ pub struct Ppu {
     masks_height: u8,
 
     headless: bool,
+    dots_only: bool,
+    /// Palette entry -> output value for drawn lines, valid for the $2001 greyscale and
+    /// emphasis bits in `out_lut_key` (`None` after a palette write).
+    out_lut: [u16; 32],
+    out_lut_key: Option<u8>,
     /// The last completed picture and the one being drawn.
     front: Vec<u16>,
     back: Vec<u16>,
@@ -199,11 +230,12 @@ impl Ppu {
     pub fn new() -> Ppu {
         Ppu {
             master: 0,
-            scanline: POWER_ON_SCANLINE,
-            dot: POWER_ON_DOT,
+            scanline: POWER_ON.scanline,
+            dot: POWER_ON.dot,
             odd_frame: false,
+            skip_dot: false,
             frames: 0,
-            dead_frames: POWER_ON_DEAD_FRAMES,
+            dead_frames: POWER_ON.dead_frames,
             ctrl: 0,
             mask: 0,
             vblank: false,
@@ -224,11 +256,15 @@ impl Ppu {
             oam: vec![0; 256],
             secondary: [0xFF; 32],
             bg: Background::default(),
+            bg_pending: None,
             eval: SpriteEval::default(),
             sprites: SpriteLine::default(),
             line_masks: vec![0; 240],
             masks_height: 0,
             headless: false,
+            dots_only: false,
+            out_lut: [0; 32],
+            out_lut_key: None,
             front: vec![0; WIDTH * HEIGHT],
             back: vec![0; WIDTH * HEIGHT],
         }
@@ -254,7 +290,13 @@ impl Ppu {
     }
 
     pub(crate) fn run_to_with<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
+        if self.dots_only {
+            return self.run_to_dots(target, mem);
+        }
         while self.master + 4 <= target {
+            if self.skip_last_dot() {
+                continue;
+            }
             let avail = (target - self.master) / 4;
             if self.dot == 0 {
                 if let Some(len) = self.line_gear_len() {
@@ -264,6 +306,13 @@ impl Ppu {
                     }
                 }
             }
+            if self.scanline == 261 && self.dot <= 320 && self.rendering() {
+                let len = if self.odd_frame { 340 } else { 341 };
+                if avail >= u64::from(len - self.dot) {
+                    self.run_prerender_rest(mem);
+                    continue;
+                }
+            }
             let idle = self.idle_dots();
             if idle > 0 {
                 self.skip_dots(idle.min(avail));
@@ -271,13 +320,15 @@ impl Ppu {
             }
             self.step(mem);
         }
+        self.settle_bg(mem);
     }
 
     /// Runs dot by dot only (the reference the faster gears are checked against).
-    #[cfg(test)]
     pub(crate) fn run_to_dots<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
         while self.master + 4 <= target {
-            self.step(mem);
+            if !self.skip_last_dot() {
+                self.step(mem);
+            }
         }
     }
 
@@ -339,9 +390,22 @@ impl Ppu {
         &self.front
     }
 
+    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON_DEAD_FRAMES`]).
+    /// Right after power-on, 0 gives the hardware's (and nes-py's) power-on instead of
+    /// FCEUX's dead first frame.
+    pub fn set_dead_frames(&mut self, frames: u32) {
+        self.dead_frames = frames;
+    }
+
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
     pub fn set_headless(&mut self, headless: bool) {
         self.headless = headless;
+    }
+
+    /// Runs every dot one by one (no idle skipping, no whole-line steps): the slow reference
+    /// the fast paths are tested against. Everything observable is the same either way.
+    pub fn set_dots_only(&mut self, dots_only: bool) {
+        self.dots_only = dots_only;
     }
 
     /// Reads PPU memory ($0000–$3FFF: pattern tables, nametables, palette) without side
@@ -360,6 +424,12 @@ impl Ppu {
     #[must_use]
     pub fn oam(&self) -> &[u8] {
         &self.oam
+    }
+
+    /// The console's nametable RAM (CIRAM), as indexed by `Cart::nametable_offset`.
+    #[must_use]
+    pub fn ciram(&self) -> &[u8] {
+        &self.vram
     }
 
     /// Rendering (background or sprites) enabled in $2001.

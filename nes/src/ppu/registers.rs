@@ -111,6 +111,7 @@ impl Ppu {
             self.vram[off] = val;
         } else {
             self.palette[palette_index(addr)] = val & 0x3F;
+            self.out_lut_key = None;
         }
     }
 

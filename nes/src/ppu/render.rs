@@ -14,11 +14,13 @@
 //! inside it: since `v` then only moves by fixed increments, it fetches the line's tiles
 //! straight from where `v` starts, draws from tile arrays instead of shift registers and
 //! leaves every register (including the shift registers and latches) as the dots would.
+//! Headless, the dots 321–336 fetches are left pending (`settle_bg`) until something can
+//! see the shift registers, so a frame of headless lines costs almost no memory reads.
 //! <https://www.nesdev.org/wiki/PPU_rendering>, <https://www.nesdev.org/wiki/PPU_scrolling>
 
 use super::registers::{inc_coarse_x, inc_y, palette_index};
 use super::timing::DOTS_PER_LINE;
-use super::{Ppu, PpuMemory, HEIGHT, WIDTH};
+use super::{Ppu, PpuMemory, WIDTH};
 
 /// One fetched background tile: pattern planes and the 2-bit palette from the attribute.
 #[derive(Clone, Copy, Debug, Default)]
@@ -40,6 +42,7 @@ fn expand(bit: u8) -> u16 {
 impl Ppu {
     /// Runs one dot in full detail and moves past it.
     pub(super) fn step<M: PpuMemory>(&mut self, mem: &mut M) {
+        self.settle_bg(mem);
         let sl = self.scanline;
         let d = self.dot;
         if sl < 240 {
@@ -161,6 +164,30 @@ impl Ppu {
         }
     }
 
+    /// `out.len()` (≤ 32) consecutive tiles from `v` on, as `fetch_tile` would fetch them
+    /// one by one with coarse X increments between (nametable pages looked up once).
+    fn fetch_row<M: PpuMemory>(&self, v: u16, mem: &M, out: &mut [Tile]) {
+        let page = |nt_bits: u16| mem.nametable_offset(0x2000 | (nt_bits & 0x0C00)) & 0xC00;
+        let bases = [page(v), page(v ^ 0x0400)];
+        let coarse_y = usize::from((v >> 5) & 31);
+        let pat = (u16::from(self.ctrl & 0x10) << 8) | ((v >> 12) & 7);
+        let x0 = usize::from(v & 31);
+        for (i, t) in out.iter_mut().enumerate() {
+            let cx = x0 + i;
+            let base = bases[(cx >> 5) & 1];
+            let x = cx & 31;
+            let nt = self.vram[base | (coarse_y << 5) | x];
+            let at = self.vram[base | 0x3C0 | ((coarse_y >> 2) << 3) | (x >> 2)];
+            let shift = ((coarse_y & 2) << 1) | (x & 2);
+            let addr = pat | (u16::from(nt) << 4);
+            *t = Tile {
+                lo: mem.chr_read(addr),
+                hi: mem.chr_read(addr | 8),
+                pal: (at >> shift) & 3,
+            };
+        }
+    }
+
     /// The colour shown where rendering is disabled: the backdrop, or the palette entry `v`
     /// points at if it points into palette RAM.
     #[inline]
@@ -254,33 +281,77 @@ impl Ppu {
             let row = usize::from(sl) * WIDTH;
             self.back[row..row + WIDTH].fill(c);
         } else if sl < 240 {
-            let want_hit = self.sprites.sprite0 && !self.sprite0_hit && self.mask & 0x18 == 0x18;
-            if !self.headless || want_hit {
+            if !self.headless {
+                self.settle_bg(mem);
                 self.draw_line(mem, sl);
+            } else if self.sprites.sprite0 && !self.sprite0_hit && self.mask & 0x18 == 0x18 {
+                self.settle_bg(mem);
+                self.sprite0_check(mem);
             }
-            self.finish_rendered_line(mem, false);
+            self.finish_rendered_line(false);
             self.evaluate_line(sl);
             self.fetch_sprites(mem, sl);
             self.oam_addr = 0;
         } else {
             // Pre-render line.
             self.end_vblank();
-            self.finish_rendered_line(mem, true);
+            self.finish_rendered_line(true);
             self.sprites.count = 0;
             self.sprites.sprite0 = false;
             self.oam_addr = 0;
+            self.skip_dot = true;
             if self.odd_frame {
                 len -= 1;
             }
+        }
+        if !self.headless {
+            self.settle_bg(mem);
         }
         self.master += 4 * len;
         self.next_line();
     }
 
-    /// The net effect of a rendered line's dots on `v` and the background pipeline: Y + 1,
-    /// horizontal copy (and vertical copy on the pre-render line), then the two tiles of
-    /// the next line fetched at dots 321–336.
-    fn finish_rendered_line<M: PpuMemory>(&mut self, mem: &M, prerender: bool) {
+    /// Runs the rest of the pre-render line (rendering enabled) from the current dot, 1–320:
+    /// what remains of the line has no visible effect but on `v`, OAMADDR, the sprites of
+    /// line 0 and the prefetch. The bus stops here every frame (the vblank-clear event at
+    /// dot 1), so this spares ~340 single dots a frame.
+    pub(super) fn run_prerender_rest<M: PpuMemory>(&mut self, mem: &M) {
+        let d = self.dot;
+        self.settle_bg(mem);
+        if d <= 1 {
+            self.end_vblank();
+        }
+        if d <= 256 {
+            // The coarse X increments still due at dots 8, 16, …, 256 leave coarse X and
+            // the nametable bit to the copy at 257; only Y + 1 at dot 256 matters.
+            self.v = inc_y(self.v);
+        }
+        if d <= 257 {
+            self.sprites.count = 0;
+            self.sprites.sprite0 = false;
+        }
+        self.v = (self.v & !0x041F) | (self.t & 0x041F);
+        if d <= 304 {
+            self.v = (self.v & !0x7BE0) | (self.t & 0x7BE0);
+        }
+        self.oam_addr = 0;
+        let v = self.v;
+        self.bg_pending = Some(v);
+        self.v = inc_coarse_x(inc_coarse_x(v));
+        self.skip_dot = true;
+        let len = if self.odd_frame { 340 } else { 341 };
+        self.master += 4 * u64::from(len - d);
+        self.next_line();
+        if !self.headless {
+            self.settle_bg(mem);
+        }
+    }
+
+    /// The net effect of a rendered line's dots on `v`: Y + 1, horizontal copy (and
+    /// vertical copy on the pre-render line), two coarse X increments for the tiles of the
+    /// next line fetched at dots 321–336. The fetches themselves are left pending (see
+    /// `settle_bg`).
+    fn finish_rendered_line(&mut self, prerender: bool) {
         // 32 coarse X increments toggle the horizontal nametable once; the copy at dot 257
         // overwrites those bits anyway.
         let mut v = inc_y(self.v);
@@ -288,11 +359,23 @@ impl Ppu {
         if prerender {
             v = (v & !0x7BE0) | (self.t & 0x7BE0);
         }
+        self.bg_pending = Some(v);
+        self.v = inc_coarse_x(inc_coarse_x(v));
+    }
+
+    /// Performs the dots 321–336 fetches a whole-line step left pending, filling the shift
+    /// registers and latches as the dots would have. Headless lines need no pixels, so the
+    /// fetches wait until something can see the pipeline: the next dot run one by one, a
+    /// drawn line, or the end of `run_to`, since a register or mapper write (which could
+    /// change what the fetch reads) always comes after one.
+    #[inline]
+    pub(super) fn settle_bg<M: PpuMemory>(&mut self, mem: &M) {
+        let Some(v) = self.bg_pending.take() else {
+            return;
+        };
         let a = self.fetch_tile(v, mem);
-        v = inc_coarse_x(v);
-        self.v = v;
+        let v = inc_coarse_x(v);
         let b = self.fetch_tile(v, mem);
-        self.v = inc_coarse_x(v);
         let nt = self.vram_read(0x2000 | (v & 0x0FFF), mem);
         let bg = &mut self.bg;
         bg.lo = u16::from(a.lo) << 8 | u16::from(b.lo);
@@ -305,31 +388,92 @@ impl Ppu {
         bg.pat_hi = b.hi;
     }
 
-    /// Draws (or, headless, only checks sprite 0 hit on) a whole rendered line from the
-    /// state at its dot 0. Nothing but pixels and the sprite 0 hit flag changes.
-    fn draw_line<M: PpuMemory>(&mut self, mem: &M, sl: u16) {
-        // The 33 tiles a line shows: two from the shift registers, 31 fetched from `v` on.
-        let mut tiles = [Tile::default(); 33];
+    /// The two tiles in the shift registers at dot 0 of a line.
+    fn shifter_tiles(&self) -> [Tile; 2] {
         let b = &self.bg;
-        tiles[0] = Tile {
-            lo: (b.lo >> 8) as u8,
-            hi: (b.hi >> 8) as u8,
-            pal: ((b.at_lo >> 15) & 1 | ((b.at_hi >> 15) & 1) << 1) as u8,
-        };
-        tiles[1] = Tile {
-            lo: b.lo as u8,
-            hi: b.hi as u8,
-            pal: ((b.at_lo >> 7) & 1 | ((b.at_hi >> 7) & 1) << 1) as u8,
-        };
-        let mut v = self.v;
-        for t in &mut tiles[2..] {
-            *t = self.fetch_tile(v, mem);
-            v = inc_coarse_x(v);
+        [
+            Tile {
+                lo: (b.lo >> 8) as u8,
+                hi: (b.hi >> 8) as u8,
+                pal: ((b.at_lo >> 15) & 1 | ((b.at_hi >> 15) & 1) << 1) as u8,
+            },
+            Tile {
+                lo: b.lo as u8,
+                hi: b.hi as u8,
+                pal: ((b.at_lo >> 7) & 1 | ((b.at_hi >> 7) & 1) << 1) as u8,
+            },
+        ]
+    }
+
+    /// Tile `k` of the line's 33 visible tiles (0–1 from the shift registers, then fetched
+    /// from `v` on), for a line standing at dot 0.
+    fn line_tile<M: PpuMemory>(&self, k: usize, mem: &M) -> Tile {
+        if k < 2 {
+            return self.shifter_tiles()[k];
+        }
+        self.fetch_tile(add_coarse_x(self.v, (k - 2) as u16), mem)
+    }
+
+    /// Headless whole line: only whether sprite 0 hits, from its (at most) 8 pixels.
+    fn sprite0_check<M: PpuMemory>(&mut self, mem: &M) {
+        let s = &self.sprites;
+        let (x0, lo, hi) = (usize::from(s.x[0]), s.lo[0], s.hi[0]);
+        let clip = self.mask & 0x06 != 0x06;
+        let fx = usize::from(self.fine_x);
+        let mut cached: Option<(usize, Tile)> = None;
+        for dx in 0..8 {
+            let x = x0 + dx;
+            if x >= 255 {
+                break;
+            }
+            let bit = 7 - dx;
+            if ((lo >> bit) | (hi >> bit)) & 1 == 0 || (x < 8 && clip) {
+                continue;
+            }
+            let p = x + fx;
+            let k = p >> 3;
+            let tile = match cached {
+                Some((ck, t)) if ck == k => t,
+                _ => {
+                    let t = self.line_tile(k, mem);
+                    cached = Some((k, t));
+                    t
+                }
+            };
+            let b = 7 - (p & 7);
+            if ((tile.lo >> b) | (tile.hi >> b)) & 1 != 0 {
+                self.sprite0_hit = true;
+                return;
+            }
+        }
+    }
+
+    /// Draws a whole rendered line from the state at its dot 0 (and sets sprite 0 hit).
+    /// Nothing but pixels and the sprite 0 hit flag changes.
+    fn draw_line<M: PpuMemory>(&mut self, mem: &M, sl: u16) {
+        // Background: the line's 33 tiles decoded to palette << 2 | colour, 8 per tile.
+        let mut bgbuf = [0u8; 33 * 8];
+        if self.mask & 0x08 != 0 {
+            let [t0, t1] = self.shifter_tiles();
+            decode_tile(t0, &mut bgbuf[0..8]);
+            decode_tile(t1, &mut bgbuf[8..16]);
+            let mut row = [Tile::default(); 31];
+            self.fetch_row(self.v, mem, &mut row);
+            for (t, chunk) in row.iter().zip(bgbuf[16..].chunks_exact_mut(8)) {
+                decode_tile(*t, chunk);
+            }
+        }
+        let fx = usize::from(self.fine_x);
+        let bg = &mut bgbuf[fx..fx + WIDTH];
+        if self.mask & 0x02 == 0 {
+            bg[..8].fill(0);
         }
 
+        // Sprites: front-most opaque pixel per x.
         let mut spr = [0u8; WIDTH];
-        if self.mask & 0x10 != 0 {
-            let s = &self.sprites;
+        let s = &self.sprites;
+        let any_sprites = self.mask & 0x10 != 0 && s.count > 0;
+        if any_sprites {
             for i in (0..usize::from(s.count)).rev() {
                 let x0 = usize::from(s.x[i]);
                 for dx in 0..8 {
@@ -347,36 +491,84 @@ impl Ppu {
             if self.mask & 0x04 == 0 {
                 spr[..8].fill(0);
             }
+            if s.sprite0 && !self.sprite0_hit && self.mask & 0x08 != 0 {
+                let x0 = usize::from(s.x[0]);
+                let hit = (x0..(x0 + 8).min(255)).any(|x| spr[x] & SPRITE0 != 0 && bg[x] != 0);
+                self.sprite0_hit |= hit;
+            }
         }
-        let show_bg = self.mask & 0x08 != 0;
-        let bg_left = self.mask & 0x02 != 0;
-        let fx = usize::from(self.fine_x);
-        let mut hit = self.sprite0_hit;
+
+        // Output through a table: palette entry -> colour with greyscale and emphasis
+        // applied, rebuilt only when the palette or those $2001 bits change.
+        let key = self.mask & 0xE1;
+        if self.out_lut_key != Some(key) {
+            let grey = if key & 0x01 != 0 { 0x30 } else { 0x3F };
+            let emph = u16::from(key & 0xE0) << 1;
+            for (i, e) in self.out_lut.iter_mut().enumerate() {
+                *e = u16::from(self.palette[palette_index(i as u16)] & grey) | emph;
+            }
+            self.out_lut_key = Some(key);
+        }
+        let lut = self.out_lut;
         let row = usize::from(sl) * WIDTH;
-        for (x, &sp) in spr.iter().enumerate() {
-            let bg = if show_bg && (x >= 8 || bg_left) {
-                let p = x + fx;
-                let t = tiles[p >> 3];
-                let bit = 7 - (p & 7);
-                let col = ((t.lo >> bit) & 1) | (((t.hi >> bit) & 1) << 1);
-                if col == 0 {
-                    0
+        let out = &mut self.back[row..row + WIDTH];
+        if any_sprites {
+            for ((o, &b), &sp) in out.iter_mut().zip(bg.iter()).zip(spr.iter()) {
+                let entry = if sp != 0 && (b == 0 || sp & BEHIND == 0) {
+                    0x10 | (sp & 0x0F)
                 } else {
-                    t.pal << 2 | col
-                }
-            } else {
-                0
-            };
-            if sp & SPRITE0 != 0 && bg != 0 && x != 255 {
-                hit = true;
+                    b
+                };
+                *o = lut[usize::from(entry & 0x1F)];
             }
-            if !self.headless {
-                self.back[row + x] = self.compose(bg, sp);
+        } else {
+            for (o, &b) in out.iter_mut().zip(bg.iter()) {
+                *o = lut[usize::from(b & 0x1F)];
             }
         }
-        self.sprite0_hit = hit;
-        debug_assert!(usize::from(sl) < HEIGHT);
     }
+}
+
+/// `v` after `n` (< 32) coarse X increments.
+#[inline]
+fn add_coarse_x(v: u16, n: u16) -> u16 {
+    let x = (v & 0x1F) + n;
+    let v = (v & !0x1F) | (x & 0x1F);
+    if x > 31 {
+        v ^ 0x0400
+    } else {
+        v
+    }
+}
+
+/// Each byte of `SPREAD[b]` is one bit of `b`, most significant bit first (the tile's
+/// leftmost pixel in byte 0).
+static SPREAD: [u64; 256] = build_spread();
+
+const fn build_spread() -> [u64; 256] {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut i = 0;
+        while i < 8 {
+            if b & (0x80 >> i) != 0 {
+                t[b] |= 1 << (8 * i);
+            }
+            i += 1;
+        }
+        b += 1;
+    }
+    t
+}
+
+/// Decodes one tile row into 8 pixels of palette << 2 | colour (0 where transparent).
+#[inline]
+fn decode_tile(t: Tile, out: &mut [u8]) {
+    let cols = SPREAD[usize::from(t.lo)] | SPREAD[usize::from(t.hi)] << 1;
+    // 0xFF in every byte whose colour is non-zero.
+    let opaque = ((cols | cols >> 1) & 0x0101_0101_0101_0101) * 0xFF;
+    let pal = u64::from(t.pal << 2) * 0x0101_0101_0101_0101;
+    out.copy_from_slice(&(cols | (pal & opaque)).to_le_bytes());
 }
 
 /// Sprite pixel encoding: bits 0–1 colour (non-zero), 2–3 palette, [`BEHIND`], [`SPRITE0`].

@@ -136,6 +136,11 @@ impl Ppu {
                     self.secondary[j..j + 4].copy_from_slice(&self.oam[i * 4..i * 4 + 4]);
                     j += 4;
                 }
+                if mask >> 63 == 0 {
+                    // The last Y examined (sprite 63's, out of range) was still written to
+                    // the next free slot.
+                    self.secondary[j] = self.oam[252];
+                }
                 self.eval = SpriteEval {
                     latch: self.oam[0xFC],
                     idx: j as u8,

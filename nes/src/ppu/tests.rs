@@ -27,7 +27,8 @@ impl PpuMemory for FakeCart {
     }
 }
 
-/// A PPU past its write-ignore period, standing at (0, 0) of an even frame.
+/// A PPU past its write-ignore period and power-on dead frames, standing at (0, 0) of an
+/// even frame.
 fn ready(cart: &mut FakeCart) -> Ppu {
     let mut p = Ppu::new();
     p.write_ignore = false;
@@ -293,6 +294,18 @@ fn frame_script(p: &mut Ppu, cart: &mut FakeCart, frame: u32, dots: bool) -> Vec
     reads.push(read(p, cart, 2));
     reads.push(p.oam_addr);
     reads.extend_from_slice(&p.v.to_le_bytes());
+    // Stop early in the pre-render line (as the bus does at the vblank-clear event) and,
+    // some frames, toggle rendering around the odd-frame skip decision.
+    go(p, cart, 261, 2 + (frame as u16 % 5) * 70);
+    reads.push(read(p, cart, 2));
+    if frame % 4 == 2 {
+        go(p, cart, 261, 337 + (frame as u16 / 4) % 3);
+        let m = p.mask;
+        write(p, cart, 1, m ^ 0x18);
+    }
+    go(p, cart, 0, 5);
+    reads.extend_from_slice(&p.v.to_le_bytes());
+    reads.push(u8::from(p.odd_frame));
     reads
 }
 
@@ -393,4 +406,187 @@ fn overflow_flag_with_nine_sprites() {
     q.mask = 0x18;
     run_until(&mut q, &mut cart, 200, 0);
     assert!(!q.overflow);
+}
+
+#[test]
+fn oam_access_during_rendering() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    p.mask = 0x18;
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    p.oam[8..12].copy_from_slice(&[20, 0x11, 0x22, 0x33]);
+    p.masks_height = 0;
+    // During the secondary OAM clear, $2004 reads $FF.
+    run_until(&mut p, &mut cart, 21, 30);
+    assert_eq!(read(&mut p, &mut cart, 4), 0xFF);
+    // A write during rendering does not store; OAMADDR goes up by 4.
+    write(&mut p, &mut cart, 3, 0x41);
+    write(&mut p, &mut cart, 4, 0x99);
+    assert_eq!(p.oam_addr, 0x45);
+    assert_ne!(p.oam[0x41], 0x99);
+    // OAMADDR is 0 after dots 257-320.
+    run_until(&mut p, &mut cart, 21, 321);
+    assert_eq!(p.oam_addr, 0);
+    // (Line 21's evaluation started at OAMADDR $45.) Line 22's found sprite 2 (Y = 20):
+    // secondary OAM holds it.
+    run_until(&mut p, &mut cart, 22, 321);
+    assert_eq!(p.secondary[..4], [20, 0x11, 0x22, 0x33]);
+    assert_eq!(
+        read(&mut p, &mut cart, 4),
+        20,
+        "after 320: secondary OAM byte 0"
+    );
+}
+
+#[test]
+fn ppudata_increment_is_glitchy_during_rendering() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    p.mask = 0x08;
+    run_until(&mut p, &mut cart, 10, 100);
+    let v = p.v;
+    let _ = read(&mut p, &mut cart, 7);
+    assert_eq!(
+        p.v,
+        inc_y_for_test(inc_x_for_test(v)),
+        "coarse X and Y both step"
+    );
+    // Outside rendering: +1.
+    p.mask = 0;
+    run_until(&mut p, &mut cart, 250, 0);
+    set_addr(&mut p, &mut cart, 0x2400);
+    let _ = read(&mut p, &mut cart, 7);
+    assert_eq!(p.v, 0x2401);
+}
+
+fn inc_x_for_test(v: u16) -> u16 {
+    super::registers::inc_coarse_x(v)
+}
+
+fn inc_y_for_test(v: u16) -> u16 {
+    super::registers::inc_y(v)
+}
+
+#[test]
+fn palette_mirrors_greyscale_emphasis_and_backdrop() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 250, 0);
+    set_addr(&mut p, &mut cart, 0x3F00);
+    write(&mut p, &mut cart, 7, 0x2C);
+    set_addr(&mut p, &mut cart, 0x3F10);
+    assert_eq!(
+        read(&mut p, &mut cart, 7) & 0x3F,
+        0x2C,
+        "$3F10 mirrors $3F00"
+    );
+    set_addr(&mut p, &mut cart, 0x3F1C);
+    write(&mut p, &mut cart, 7, 0x15);
+    set_addr(&mut p, &mut cart, 0x3F0C);
+    assert_eq!(
+        read(&mut p, &mut cart, 7) & 0x3F,
+        0x15,
+        "$3F1C writes $3F0C"
+    );
+    set_addr(&mut p, &mut cart, 0x3F04);
+    write(&mut p, &mut cart, 7, 0x3A);
+
+    // Rendering off: the backdrop, greyscale and emphasis applied.
+    write(&mut p, &mut cart, 1, 0x21); // greyscale + red emphasis
+    set_addr(&mut p, &mut cart, 0x2000);
+    run_until(&mut p, &mut cart, 241, 2);
+    assert_eq!(p.frame_buffer()[100], 0x20 | 1 << 6);
+    // v pointing into the palette shows that entry instead.
+    write(&mut p, &mut cart, 1, 0x00);
+    set_addr(&mut p, &mut cart, 0x3F04);
+    run_until(&mut p, &mut cart, 0, 0);
+    run_until(&mut p, &mut cart, 241, 2);
+    assert_eq!(p.frame_buffer()[100], 0x3A);
+}
+
+#[test]
+fn sprites_priority_flip_and_tall() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    // Tile 2: left column only (colour 1); tile 3: colour 3 everywhere; tile 1 bg: solid 1.
+    for r in 0..8 {
+        cart.chr[0x20 + r] = 0x80;
+        cart.chr[0x30 + r] = 0xFF;
+        cart.chr[0x38 + r] = 0xFF;
+        cart.chr[0x10 + r] = 0xFF;
+    }
+    p.palette[0] = 0x0F;
+    p.palette[1] = 0x01;
+    p.palette[0x11] = 0x21;
+    p.palette[0x13] = 0x23;
+    p.palette[0x17] = 0x27;
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    // Sprite 1 at (16, 10) tile 2 h-flipped; sprite 2 at (40, 10) tile 3 behind bg;
+    // sprite 3 at (64, 10) tile 3 palette 1.
+    p.oam[4..8].copy_from_slice(&[10, 2, 0x40, 16]);
+    p.oam[8..12].copy_from_slice(&[10, 3, 0x20, 40]);
+    p.oam[12..16].copy_from_slice(&[10, 3, 0x01, 64]);
+    // Background tile 1 under the second sprite only (nametable row 1, column 5).
+    p.vram[32 + 5] = 1;
+    p.masks_height = 0;
+    p.mask = 0x1E;
+    run_until(&mut p, &mut cart, 241, 2);
+    let px = |x: usize, y: usize| p.frame_buffer()[y * 256 + x];
+    assert_eq!(
+        px(16, 12),
+        0x0F,
+        "flipped: the left column is now on the right"
+    );
+    assert_eq!(px(23, 12), 0x21);
+    assert_eq!(px(40, 12), 0x01, "behind an opaque background pixel");
+    assert_eq!(px(64, 12), 0x27, "palette 1, colour 3");
+    assert_eq!(px(64, 10), 0x0F, "a sprite at Y = 10 starts on line 11");
+    assert_eq!(px(64, 11), 0x27);
+
+    // 8×16: tile 3 (odd) uses the $1000 table; rows 8-15 come from the next tile.
+    let mut q = ready(&mut cart);
+    q.palette = p.palette;
+    for r in 0..8 {
+        cart.chr[0x1020 + r] = 0xFF; // $1000 table, tile 2: colour 1
+        cart.chr[0x1030 + r] = 0x00;
+        cart.chr[0x1038 + r] = 0xFF; // $1000 table, tile 3: colour 2
+    }
+    for i in 0..64 {
+        q.oam[i * 4] = 0xF0;
+    }
+    q.oam[0..4].copy_from_slice(&[50, 3, 0x00, 100]);
+    q.masks_height = 0;
+    q.ctrl = 0x20;
+    q.mask = 0x1E;
+    q.palette[0x12] = 0x22;
+    run_until(&mut q, &mut cart, 241, 2);
+    let qx = |x: usize, y: usize| q.frame_buffer()[y * 256 + x];
+    assert_eq!(qx(100, 51), 0x21, "top half: tile 2 of the $1000 table");
+    assert_eq!(qx(100, 59), 0x22, "bottom half: tile 3");
+    assert_eq!(qx(100, 67), 0x0F, "16 lines tall");
+}
+
+#[test]
+fn overflow_bug_false_positive() {
+    // Eight sprites on line 80, then sprite 9's Y out of range but its tile byte (read as Y
+    // by the diagonal search) in range: the hardware reports overflow anyway.
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    for i in 0..64 {
+        p.oam[i * 4..i * 4 + 4].copy_from_slice(&[0xF0, 0xF0, 0xF0, 0xF0]);
+    }
+    for i in 0..8 {
+        p.oam[i * 4] = 76;
+    }
+    // Sprite 8: Y out of range; sprite 9 is read at m = 1 (its tile byte).
+    p.oam[8 * 4] = 0xF0;
+    p.oam[9 * 4 + 1] = 77;
+    p.masks_height = 0;
+    p.mask = 0x18;
+    run_until(&mut p, &mut cart, 81, 0);
+    assert!(p.overflow, "false positive from the diagonal read");
 }

@@ -13,15 +13,18 @@ use super::Ppu;
 pub(super) const DOTS_PER_LINE: u64 = 341;
 pub(super) const LINES_PER_FRAME: u64 = 262;
 const DOTS_PER_FRAME: u64 = DOTS_PER_LINE * LINES_PER_FRAME;
+/// The pre-render dot at whose end $2001 decides the odd-frame skip: a write landing after it
+/// (in this emulator's bus phases) no longer changes the outcome. blargg's
+/// `10-even_odd_timing` pins this to the dot, for enabling and disabling alike.
+const SKIP_DOT: u16 = 338;
 
 impl Ppu {
     /// Moves past the dot just run.
     #[inline]
     pub(super) fn advance(&mut self) {
         self.master += 4;
-        if self.dot == 339 && self.scanline == 261 && self.odd_frame && self.rendering() {
-            // The skipped dot: (261, 339) is followed by (0, 0).
-            self.dot = 340;
+        if self.dot == SKIP_DOT && self.scanline == 261 {
+            self.skip_dot = self.rendering();
         }
         self.dot += 1;
         if self.dot == 341 {
@@ -41,6 +44,30 @@ impl Ppu {
         }
     }
 
+    /// On odd frames, the last dot of the pre-render line is skipped if rendering was enabled
+    /// at the end of [`SKIP_DOT`]. Called before running the dot at the current position;
+    /// true = jumped to (0, 0) without using time.
+    #[inline]
+    pub(super) fn skip_last_dot(&mut self) -> bool {
+        if self.dot == 340 && self.scanline == 261 && self.will_skip() {
+            self.next_line();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether this frame's pre-render line will skip its last dot, as far as known now.
+    #[inline]
+    fn will_skip(&self) -> bool {
+        self.odd_frame
+            && if self.scanline == 261 && self.dot > SKIP_DOT {
+                self.skip_dot
+            } else {
+                self.rendering()
+            }
+    }
+
     /// Dots from the current position until dot `d` of scanline `sl` starts (0 if it is the
     /// next dot to run), with rendering as it is now.
     pub(super) fn dots_until(&self, sl: u16, d: u16) -> u64 {
@@ -51,7 +78,7 @@ impl Ppu {
         } else {
             let mut n = DOTS_PER_FRAME - here + there;
             // Crossing the end of this frame: its pre-render line may be a dot short.
-            if self.odd_frame && self.rendering() && here <= 261 * DOTS_PER_LINE + 339 {
+            if self.will_skip() {
                 n -= 1;
             }
             n
@@ -81,12 +108,21 @@ impl Ppu {
         }
     }
 
-    /// Jumps `n` dots ahead; the caller has checked that they are idle (so no flag dot and no
-    /// skipped dot lies strictly inside them).
+    /// Jumps `n` dots ahead; the caller has checked that they are idle (so no flag dot lies
+    /// strictly inside them, and rendering does not change).
     pub(super) fn skip_dots(&mut self, mut n: u64) {
         self.master += 4 * n;
         loop {
-            let left = DOTS_PER_LINE - u64::from(self.dot);
+            let mut left = DOTS_PER_LINE - u64::from(self.dot);
+            if self.scanline == 261 {
+                if self.dot <= SKIP_DOT {
+                    // Passing the decision dot, with rendering as it is.
+                    self.skip_dot = self.rendering();
+                }
+                if self.odd_frame && self.skip_dot {
+                    left -= 1;
+                }
+            }
             if n < left {
                 // `n < 341` here.
                 self.dot += n as u16;
@@ -107,6 +143,7 @@ impl Ppu {
             if sl < 240 {
                 Some(DOTS_PER_LINE)
             } else if sl == 261 {
+                // From dot 0 the decision is still ahead, taken with rendering as it is now.
                 Some(if self.odd_frame { 340 } else { 341 })
             } else {
                 None

@@ -1,0 +1,46 @@
+//! Frames per second of the bare console running NES Tetris, headless and with pixels: the
+//! title screen and a game played by the no-input movie (pieces fall and stack).
+//! `cargo bench -p nes --bench frames` (needs roms/Tetris.nes or $TETRIS_ROM).
+
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::var("TETRIS_ROM").unwrap_or_else(|_| "../roms/Tetris.nes".into());
+    let Ok(rom) = std::fs::read(&path) else {
+        eprintln!("frames bench: no ROM at {path} (run scripts/fetch-rom.sh)");
+        return;
+    };
+    let Ok(cart) = nes::Cart::from_bytes(&rom) else {
+        eprintln!("frames bench: {path} is not a ROM");
+        return;
+    };
+    for headless in [true, false] {
+        let mut nes = nes::Nes::new(cart.clone());
+        nes.set_headless(headless);
+        // Into a game: Start on the legal screen, title, game type and level menus.
+        for n in 1..=300u32 {
+            let start = [268, 273, 277, 282].contains(&n);
+            nes.set_buttons(
+                0,
+                if start {
+                    nes::Buttons::START
+                } else {
+                    nes::Buttons::NONE
+                },
+            );
+            nes.run_frame().expect("runs");
+        }
+        let frames = if headless { 20_000 } else { 5_000 };
+        let t = Instant::now();
+        for _ in 0..frames {
+            nes.run_frame().expect("runs");
+        }
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "{:9} {frames} frames in play: {:.0} frames/s ({:.1} µs/frame)",
+            if headless { "headless" } else { "pixels" },
+            f64::from(frames) / s,
+            s * 1e6 / f64::from(frames)
+        );
+    }
+}
