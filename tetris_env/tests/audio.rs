@@ -23,7 +23,7 @@ fn audio_survives_reset_and_changes_nothing() {
         loud.reset(None).unwrap();
         loud.take_samples(&mut samples); // the reset's frames
         for t in 0..120u32 {
-            let a = (t * 37) % 256 & !0x0C; // no Start/Select: stay in play
+            let a = ((t * 37) % 256) & !0x0C; // no Start/Select: stay in play
             let q = quiet.step(a).unwrap().info;
             let l = loud.step(a).unwrap().info;
             assert_eq!(q, l, "episode {episode} step {t}");
