@@ -193,6 +193,25 @@ fn human_mode_runs_frames_in_a_dummy_window() {
 }
 
 #[test]
+fn human_mode_reports_a_top_out_and_plays_on() {
+    let Some(rom) = rom() else { return };
+    // Nobody at the keys on level 19: the stack tops out after about 450 frames.
+    let o = with_rom(
+        &rom,
+        &["--level", "19", "-S", "1", "--mute", "--max-frames", "560"],
+    );
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].starts_with("episode 1 top-out after "), "{out}");
+    let info: Value = serde_json::from_str(lines[1].strip_prefix("info ").unwrap()).unwrap();
+    assert_eq!(info["top_out"], true);
+    assert_eq!(info["level"], 19);
+    assert!(lines[2].starts_with("episode 2 unfinished after "), "{out}");
+}
+
+#[test]
 fn human_mode_muted_b_type() {
     let Some(rom) = rom() else { return };
     let o = with_rom(

@@ -22,7 +22,7 @@ Examples:
   tetris-nes -m random -a simple -s 10000 -S 7
   tetris-nes -m random -s 2000 --json         summary as one JSON object
   tetris-nes -m random --render               watch the random agent
-  tetris-nes screenshot --frames 300 -o title.png
+  tetris-nes screenshot --frames 330 --buttons 268:start -o title.png
   tetris-nes rom info roms/Tetris.nes
 
 Keys: arrows = D-pad, Z = B, X = A, Enter = Start, Right Shift = Select,

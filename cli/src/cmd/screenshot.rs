@@ -13,9 +13,9 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
-  tetris-nes screenshot --frames 120 -o legal.png
-  tetris-nes screenshot --frames 300 -o title.png
-  tetris-nes screenshot --frames 600 --buttons 268:start,273:start,277:start,282:start -o game.png")]
+  tetris-nes screenshot --frames 60 -o legal.png
+  tetris-nes screenshot --frames 330 --buttons 268:start -o title.png
+  tetris-nes screenshot --frames 600 --buttons 268:start,273:start,277:start,282:start,300-340:down -o game.png")]
 pub struct ScreenshotArgs {
     /// The ROM (any iNES file) [default: as play mode: $TETRIS_ROM, else roms/Tetris.nes …].
     #[arg(long, value_name = "PATH")]
