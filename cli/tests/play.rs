@@ -376,3 +376,72 @@ fn help_and_version() {
     assert!(o.status.success());
     assert!(stdout(&o).starts_with("tetris-nes "));
 }
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The real window under Xvfb, driven by xdotool: Left moves the piece, P pauses (the title
+/// says so), F12 saves a PNG, Esc quits. Skipped without xvfb-run and xdotool.
+#[test]
+fn human_window_under_xvfb_keys_pause_screenshot_quit() {
+    let Some(rom) = rom() else { return };
+    if !have("xvfb-run") || !have("xdotool") {
+        eprintln!("\n*** SKIP: xvfb-run or xdotool missing (apt-get install xvfb xdotool) ***\n");
+        return;
+    }
+    let dir = tmp("xvfb");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = r#"
+        "$BIN" --rom "$ROM" --screenshot-dir "$DIR" --max-frames 3000 > "$DIR/out.txt" &
+        pid=$!
+        for i in $(seq 50); do
+            W=$(xdotool search --name tetris-nes 2>/dev/null | head -1)
+            [ -n "$W" ] && break
+            sleep 0.1
+        done
+        sleep 1
+        xdotool windowfocus --sync "$W"
+        xdotool keydown --window "$W" Left; sleep 0.3; xdotool keyup --window "$W" Left
+        xdotool key --window "$W" p; sleep 0.5
+        xdotool getwindowname "$W" > "$DIR/title.txt"
+        xdotool key --window "$W" p; sleep 0.3
+        xdotool key --window "$W" F12; sleep 0.3
+        xdotool key --window "$W" Escape
+        wait $pid
+    "#;
+    let o = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1024x768x24", "sh", "-c", script])
+        .env("BIN", env!("CARGO_BIN_EXE_tetris-nes"))
+        .env("ROM", &rom)
+        .env("DIR", &dir)
+        .env("SDL_AUDIODRIVER", "dummy")
+        .env_remove("SDL_VIDEODRIVER")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let title = std::fs::read_to_string(dir.join("title.txt")).unwrap();
+    assert!(
+        title.contains("score 0 · lines 0 · level 0 · paused"),
+        "{title}"
+    );
+    let out = std::fs::read_to_string(dir.join("out.txt")).unwrap();
+    assert!(out.starts_with("episode 1 unfinished"), "Esc quits: {out}");
+    let info: Value =
+        serde_json::from_str(out.lines().nth(1).unwrap().strip_prefix("info ").unwrap()).unwrap();
+    assert!(
+        info["piece_x"].as_u64().unwrap() < 5,
+        "Left moved the piece: {info}"
+    );
+    let shots: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".png"))
+        .collect();
+    assert_eq!(shots.len(), 1, "F12 saved one PNG");
+    let png = std::fs::read(shots[0].path()).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+}
