@@ -35,6 +35,9 @@ struct Cli {
 enum Command {
     /// Runs a ROM and prints a CPU trace in nestest.log format.
     Trace(cmd::trace::TraceArgs),
+    /// Measures environment throughput (steps/s per observation kind, VecEnv scaling,
+    /// snapshot + restore time).
+    Bench(cmd::bench::BenchArgs),
     /// Runs every .nes test ROM under DIR and prints one verdict per ROM.
     Conformance(cmd::conformance::ConformanceArgs),
     /// Plays an FCEUX .fm2 movie from power-on; with --checks, checks its RAM facts.
@@ -90,6 +93,7 @@ fn main() -> ExitCode {
         Some(Command::Screenshot(args)) => cmd::screenshot::run(&args),
         Some(Command::Trace(args)) => cmd::trace::run(&args),
         Some(Command::Conformance(args)) => cmd::conformance::run(&args),
+        Some(Command::Bench(args)) => cmd::bench::run(&args),
         Some(Command::Movie(args)) => cmd::movie::run(&args),
         Some(Command::Replay(args)) => cmd::replay::run(&args),
         Some(Command::Rom {

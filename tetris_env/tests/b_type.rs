@@ -78,3 +78,52 @@ fn deterministic_zero_seed_with_garbage_is_rejected() {
     assert!(err.contains("deterministic_seed"), "{err}");
     assert!(spec.deterministic_seed([1, 0]).validate().is_ok());
 }
+
+/// PassThrough: a soft reset out of a B-type game and a new A-type game from the menus (lines
+/// 0) is not a B-type win.
+#[test]
+fn a_new_a_type_game_after_a_soft_reset_is_not_a_win() {
+    use tetris_env::actions::button::{A, B, LEFT, SELECT, START};
+    let Some(rom) = common::rom() else { return };
+    let mut env = EnvSpec::from_id("TetrisB-v1")
+        .unwrap()
+        .observation(ObservationKind::None)
+        .start_select(tetris_env::StartSelect::PassThrough)
+        .deterministic(true)
+        .build(&rom)
+        .unwrap();
+    env.reset(None).unwrap();
+    let mut left = false;
+    let mut check = |s: tetris_env::Step<'_>| {
+        left |= s.info.left_play;
+        assert!(!s.info.won && !s.terminated, "{:?}", s.info);
+        s.info
+    };
+    for _ in 0..3 {
+        check(env.step(u32::from(A | B | SELECT | START)).unwrap());
+    }
+    // Through the menus: Left on the game-type menu (A-type), Start elsewhere; one press,
+    // then a few released frames.
+    for t in 0..3000u32 {
+        let info = *env.info();
+        if info.game_mode == 4 && !info.left_play {
+            break;
+        }
+        let press = if t % 8 != 0 {
+            0
+        } else if info.game_mode == 2 && info.game_type != Some(tetris_env::GameType::A) {
+            LEFT
+        } else {
+            START
+        };
+        check(env.step(u32::from(press)).unwrap());
+    }
+    for _ in 0..60 {
+        check(env.step(0).unwrap());
+    }
+    let info = env.info();
+    assert!(left, "the soft reset left play");
+    assert_eq!(info.game_mode, 4, "a new game is in play: {info:?}");
+    assert_eq!(info.game_type, Some(tetris_env::GameType::A));
+    assert_eq!(info.number_of_lines, 0);
+}

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod bench;
 pub mod conformance;
 pub mod movie;
 pub mod play;
@@ -27,4 +28,20 @@ pub fn load_cart(path: &Path) -> Result<nes::Cart, CliError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Loads the Tetris ROM from `path`, else `$TETRIS_ROM`, else `roms/Tetris.nes`; a missing
+/// file is one line saying how to fetch it.
+pub fn load_rom(path: Option<&Path>) -> Result<tetris_env::Rom, CliError> {
+    let path = path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(tetris_env::Rom::default_path);
+    if !path.exists() {
+        return Err(CliError::Other(format!(
+            "no Tetris ROM at {} (run scripts/fetch-rom.sh, or pass --rom PATH)",
+            path.display()
+        )));
+    }
+    tetris_env::Rom::from_file(&path)
+        .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))
 }

@@ -1,0 +1,170 @@
+//! `tetris-nes bench [--json]`: environment throughput on this machine — steps/s of one env for
+//! each observation kind, a `VecEnv` on 1, 2 and 4 worker threads, and the time of a
+//! snapshot + restore. Random actions (SIMPLE_MOVEMENT, a fixed xorshift stream), resets when
+//! an episode ends. Figures go to docs/benchmarks.md with the command that produced them.
+
+use crate::CliError;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use tetris_env::{ActionSpace, EnvSpec, ObservationKind, Rom, VecEnv};
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// The Tetris ROM (default: $TETRIS_ROM, else roms/Tetris.nes).
+    #[arg(long)]
+    rom: Option<PathBuf>,
+    /// Environment id.
+    #[arg(short = 'e', long = "env", default_value = "TetrisA-v0")]
+    env: String,
+    /// Steps per single-env measurement (RGB uses a fifth of it).
+    #[arg(long, default_value_t = 50_000)]
+    steps: u64,
+    /// Envs in the vector env.
+    #[arg(long, default_value_t = 8)]
+    vec_envs: usize,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    env: String,
+    single: BTreeMap<&'static str, f64>,
+    vec: BTreeMap<String, f64>,
+    snapshot_restore_ns: f64,
+}
+
+/// A fixed pseudo-random action stream (xorshift64).
+struct Actions(u64);
+
+impl Actions {
+    fn next(&mut self, n: u32) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % u64::from(n)) as u32
+    }
+}
+
+fn env_err(e: tetris_env::EnvError) -> CliError {
+    CliError::Other(e.to_string())
+}
+
+pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
+    let rom = super::load_rom(args.rom.as_deref())?;
+    let base = EnvSpec::from_id(&args.env)
+        .map_err(env_err)?
+        .action_space(ActionSpace::SimpleMovement);
+    let mut single = BTreeMap::new();
+    let kinds = [
+        ("none", ObservationKind::None),
+        ("board", ObservationKind::Board),
+        ("ram", ObservationKind::Ram),
+        ("rgb", ObservationKind::Rgb),
+    ];
+    for (name, kind) in kinds {
+        let steps = if kind == ObservationKind::Rgb {
+            args.steps / 5
+        } else {
+            args.steps
+        };
+        let rate = single_env(&rom, &base.clone().observation(kind), steps)?;
+        if !args.json {
+            println!("single env, {name:5} observation: {rate:>10.0} steps/s");
+        }
+        single.insert(name, rate);
+    }
+    let mut vec = BTreeMap::new();
+    for threads in [1usize, 2, 4] {
+        let spec = base.clone().observation(ObservationKind::Board);
+        let rate = vec_env(&rom, &spec, args.vec_envs, threads, args.steps)?;
+        if !args.json {
+            println!(
+                "VecEnv {} envs, {threads} thread(s): {rate:>10.0} steps/s",
+                args.vec_envs
+            );
+        }
+        vec.insert(threads.to_string(), rate);
+    }
+    let snapshot_restore_ns = snapshot_restore(&rom, &base)?;
+    let report = Report {
+        env: args.env.clone(),
+        single,
+        vec,
+        snapshot_restore_ns,
+    };
+    if args.json {
+        let text = serde_json::to_string(&report).map_err(|e| CliError::Other(e.to_string()))?;
+        println!("{text}");
+    } else {
+        println!("snapshot + restore: {snapshot_restore_ns:.0} ns");
+        if let (Some(one), Some(two)) = (report.vec.get("1"), report.vec.get("2")) {
+            println!("VecEnv scaling 1 -> 2 threads: {:.2}x", two / one);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn single_env(rom: &Rom, spec: &EnvSpec, steps: u64) -> Result<f64, CliError> {
+    let mut env = spec.build(rom).map_err(env_err)?;
+    let n = env.action_count();
+    let mut actions = Actions(0x9E37_79B9_7F4A_7C15);
+    env.reset(Some(0)).map_err(env_err)?;
+    let t = Instant::now();
+    for _ in 0..steps {
+        let done = {
+            let s = env.step(actions.next(n)).map_err(env_err)?;
+            s.terminated || s.truncated
+        };
+        if done {
+            env.reset(None).map_err(env_err)?;
+        }
+    }
+    Ok(steps as f64 / t.elapsed().as_secs_f64())
+}
+
+fn vec_env(
+    rom: &Rom,
+    spec: &EnvSpec,
+    n: usize,
+    threads: usize,
+    steps: u64,
+) -> Result<f64, CliError> {
+    let mut venv = VecEnv::new(rom, spec, n, threads).map_err(env_err)?;
+    let count = spec.action_space.n();
+    let mut actions = Actions(0x2545_F491_4F6C_DD1D);
+    let mut batch = vec![0u32; n];
+    let _ = venv.reset(Some(0)).map_err(env_err)?;
+    let rounds = (steps / n as u64).max(1);
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for a in &mut batch {
+            *a = actions.next(count);
+        }
+        let _ = venv.step(&batch).map_err(env_err)?;
+    }
+    Ok((rounds * n as u64) as f64 / t.elapsed().as_secs_f64())
+}
+
+fn snapshot_restore(rom: &Rom, spec: &EnvSpec) -> Result<f64, CliError> {
+    let mut env = spec
+        .clone()
+        .observation(ObservationKind::None)
+        .build(rom)
+        .map_err(env_err)?;
+    env.reset(Some(0)).map_err(env_err)?;
+    for _ in 0..300 {
+        let _ = env.step(0).map_err(env_err)?;
+    }
+    const N: u32 = 20_000;
+    let t = Instant::now();
+    for _ in 0..N {
+        let snap = env.snapshot();
+        env.restore(&snap).map_err(env_err)?;
+    }
+    Ok(t.elapsed().as_nanos() as f64 / f64::from(N))
+}
