@@ -100,7 +100,8 @@ pub struct PlayArgs {
     #[arg(long, value_name = "N")]
     pub max_frames: Option<u64>,
     /// Human mode: buttons to press at given frames, as `FRAME:BUTTONS` or
-    /// `FIRST-LAST:BUTTONS` joined by commas (e.g. `30-40:left,60:a`); added to the keys.
+    /// `FIRST-LAST:BUTTONS` joined by commas (e.g. `30-40:left,60:a`), frames counted from
+    /// the window's first; added to the keys.
     #[arg(long, value_name = "SCHEDULE")]
     pub buttons: Option<String>,
     /// Window size, in multiples of 256×240.
