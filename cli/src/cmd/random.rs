@@ -88,10 +88,14 @@ fn progress_bar(steps: u64, show: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(steps);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {per_sec}  eta {eta}")
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {rate}  eta {eta}")
     {
-        pb.set_style(style);
+        pb.set_style(style.with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} steps/s", s.per_sec());
+            },
+        ));
     }
     pb
 }
