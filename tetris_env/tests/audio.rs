@@ -38,7 +38,10 @@ fn audio_survives_reset_and_changes_nothing() {
             loudest = samples.iter().fold(loudest, |m, s| m.max(s.abs()));
         }
     }
-    assert!(loudest > 0.01, "the game's music is audible: peak {loudest}");
+    assert!(
+        loudest > 0.01,
+        "the game's music is audible: peak {loudest}"
+    );
     assert!(samples.iter().all(|s| s.is_finite() && s.abs() <= 1.0));
     // A snapshot restored keeps the sound on.
     let snap = loud.snapshot();
