@@ -30,7 +30,8 @@ fn main() {
             );
             nes.run_frame().expect("runs");
         }
-        let frames = if headless { 20_000 } else { 5_000 };
+        let frames: u32 = if headless { 20_000 } else { 5_000 };
+        let (c0, s0) = (nes.cycles(), nes.idle_cycles_skipped());
         let t = Instant::now();
         for _ in 0..frames {
             nes.run_frame().expect("runs");
@@ -41,6 +42,11 @@ fn main() {
             if headless { "headless" } else { "pixels" },
             f64::from(frames) / s,
             s * 1e6 / f64::from(frames)
+        );
+        let run = (nes.cycles() - c0) - (nes.idle_cycles_skipped() - s0);
+        println!(
+            "          CPU cycles emulated per frame: {} (the rest skipped idle)",
+            run / u64::from(frames)
         );
     }
 }

@@ -26,6 +26,8 @@ pub struct Nes {
     skip_idle: bool,
     /// The idle loop seen last, if any.
     idle: Option<IdleLoop>,
+    /// CPU cycles fast-forwarded so far (a diagnostic: how much of the time was idle).
+    skipped: u64,
 }
 
 impl Nes {
@@ -40,6 +42,7 @@ impl Nes {
             bus,
             skip_idle: true,
             idle: None,
+            skipped: 0,
         }
     }
 
@@ -114,7 +117,14 @@ impl Nes {
         }
         let iterations = (horizon - now - keep) / idle.cycles;
         self.bus.skip_cycles(iterations * idle.cycles);
+        self.skipped += iterations * idle.cycles;
         self.cpu.set_registers(regs);
+    }
+
+    /// CPU cycles the idle-loop fast-forward has skipped since power-on (of [`Nes::cycles`]).
+    #[must_use]
+    pub fn idle_cycles_skipped(&self) -> u64 {
+        self.skipped
     }
 
     /// Turns the idle-loop fast-forward on or off (on by default; results are identical,

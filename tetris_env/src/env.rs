@@ -343,6 +343,7 @@ impl TetrisEnv {
             rom_sha1: self.rom.sha1(),
             nes: self.nes.clone(),
             episode: self.episode,
+            obs: Some(self.obs.clone()),
         }
     }
 
@@ -366,7 +367,10 @@ impl TetrisEnv {
         self.nes.set_headless(!self.spec.observation.needs_video());
         self.nes.set_audio(self.audio);
         self.episode = snapshot.episode;
-        self.write_obs();
+        match &snapshot.obs {
+            Some(obs) if obs.len() == self.obs.len() => self.obs.copy_from_slice(obs),
+            _ => self.write_obs(),
+        }
         Ok(())
     }
 }

@@ -33,12 +33,16 @@ pub enum SnapshotError {
     Console(#[from] nes::savestate::SaveStateError),
 }
 
-/// A saved env: console and episode.
+/// A saved env: console and episode, and the observation it showed. (A console's state
+/// carries no picture, see `nes::ppu::Picture`; the observation keeps an RGB env's picture
+/// across a restore. The byte form leaves it out: after `restore_bytes` an RGB observation is
+/// the console's picture again from the next step on.)
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     pub(crate) rom_sha1: [u8; 20],
     pub(crate) nes: nes::Nes,
     pub(crate) episode: Episode,
+    pub(crate) obs: Option<Vec<u8>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -96,6 +100,7 @@ impl Snapshot {
             rom_sha1: nes.bus().cartridge().sha1(),
             nes,
             episode: file.episode,
+            obs: None,
         })
     }
 }

@@ -208,9 +208,61 @@ pub struct Ppu {
     out_lut: [u16; 32],
     out_lut_key: Option<u8>,
     /// The last completed picture and the one being drawn.
-    front: Vec<u16>,
-    back: Vec<u16>,
+    front: Picture,
+    back: Picture,
 }
+
+/// A picture buffer (256×240). A picture is output, not state: a clone of the PPU, a save
+/// state and a snapshot carry none (an empty buffer), and the PPU allocates a fresh one when it
+/// next draws. This keeps copying a console's state (snapshots, episode resets, save states)
+/// to the ~20 KiB of real state instead of 240 KB of pixels. A headless PPU never allocates.
+#[derive(Debug, Default)]
+pub(crate) struct Picture(Vec<u16>);
+
+impl Picture {
+    fn blank() -> Picture {
+        Picture(vec![0; WIDTH * HEIGHT])
+    }
+
+    fn is_allocated(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+impl Clone for Picture {
+    fn clone(&self) -> Picture {
+        Picture(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Picture {
+    type Target = [u16];
+    fn deref(&self) -> &[u16] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Picture {
+    fn deref_mut(&mut self) -> &mut [u16] {
+        &mut self.0
+    }
+}
+
+impl Serialize for Picture {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit()
+    }
+}
+
+impl<'de> Deserialize<'de> for Picture {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Picture, D::Error> {
+        <()>::deserialize(d)?;
+        Ok(Picture::default())
+    }
+}
+
+/// What `frame_buffer` shows before a cloned or restored PPU has drawn a frame.
+static BLANK: [u16; WIDTH * HEIGHT] = [0; WIDTH * HEIGHT];
 
 impl Default for Ppu {
     fn default() -> Self {
@@ -265,8 +317,8 @@ impl Ppu {
             dots_only: false,
             out_lut: [0; 32],
             out_lut_key: None,
-            front: vec![0; WIDTH * HEIGHT],
-            back: vec![0; WIDTH * HEIGHT],
+            front: Picture::blank(),
+            back: Picture::blank(),
         }
     }
 
@@ -290,6 +342,7 @@ impl Ppu {
     }
 
     pub(crate) fn run_to_with<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
+        self.ensure_pictures();
         if self.dots_only {
             return self.run_to_dots(target, mem);
         }
@@ -325,6 +378,7 @@ impl Ppu {
 
     /// Runs dot by dot only (the reference the faster gears are checked against).
     pub(crate) fn run_to_dots<M: PpuMemory>(&mut self, target: u64, mem: &mut M) {
+        self.ensure_pictures();
         while self.master + 4 <= target {
             if !self.skip_last_dot() {
                 self.step(mem);
@@ -384,10 +438,15 @@ impl Ppu {
     }
 
     /// The last completed picture: 256×240 entries, each a palette index (6 bits) with the
-    /// three emphasis bits in bits 6–8.
+    /// three emphasis bits in bits 6–8. A cloned or restored PPU shows black until it has
+    /// drawn its next frame (pictures are output, not state).
     #[must_use]
     pub fn frame_buffer(&self) -> &[u16] {
-        &self.front
+        if self.front.is_allocated() {
+            &self.front
+        } else {
+            &BLANK
+        }
     }
 
     /// Sets how many more frames the vblank flag stays down (see [`POWER_ON_DEAD_FRAMES`]).
@@ -398,6 +457,15 @@ impl Ppu {
     }
 
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
+    /// A drawing PPU needs its pictures (a clone or a restored state has none).
+    #[inline]
+    fn ensure_pictures(&mut self) {
+        if !self.headless && !self.back.is_allocated() {
+            self.front = Picture::blank();
+            self.back = Picture::blank();
+        }
+    }
+
     pub fn set_headless(&mut self, headless: bool) {
         self.headless = headless;
     }

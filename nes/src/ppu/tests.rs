@@ -329,7 +329,10 @@ fn compare_gears(headless: bool, tall: bool, seed: u32) {
         assert_eq!(a.master, b.master);
         assert_eq!(a.secondary, b.secondary, "frame {f}");
         if !headless {
-            assert!(a.front == b.front, "frame {f}: pictures differ");
+            assert!(
+                a.frame_buffer() == b.frame_buffer(),
+                "frame {f}: pictures differ"
+            );
         }
     }
     assert!(

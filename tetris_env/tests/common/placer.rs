@@ -97,7 +97,7 @@ impl Placer {
                     }
                 }
                 let v = evaluate(&cleared) + 0.76 * lines as f64;
-                if best.map_or(true, |(b, _, _)| v > b) {
+                if best.is_none_or(|(b, _, _)| v > b) {
                     best = Some((v, o, x as u8));
                 }
             }
