@@ -4,17 +4,31 @@
 //! Every error that input can cause ends the program with exit code 2 and one line on stderr.
 
 mod cmd;
+mod png_out;
+mod rom_path;
+mod schedule;
+mod sdl;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// NES Tetris on a cycle-accurate NES emulator: play it, or use it as an RL environment.
+///
+/// With no subcommand, plays: a window for a human (default) or a random agent (`-m random`).
 #[derive(Debug, Parser)]
-#[command(name = "tetris-nes", version, about, long_about = None)]
+#[command(
+    name = "tetris-nes",
+    version,
+    about,
+    after_help = cmd::play::EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    #[command(flatten)]
+    play: cmd::play::PlayArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,6 +44,8 @@ enum Command {
     Movie(cmd::movie::MovieArgs),
     /// Replays a list of actions in the environment and writes a JSON-lines trace.
     Replay(cmd::replay::ReplayArgs),
+    /// Runs a ROM from power-on for some frames and saves the last picture as a PNG.
+    Screenshot(cmd::screenshot::ScreenshotArgs),
     /// ROM tools.
     Rom {
         #[command(subcommand)]
@@ -68,16 +84,21 @@ pub enum CliError {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match cli.command {
-        Command::Trace(args) => cmd::trace::run(&args),
-        Command::Conformance(args) => cmd::conformance::run(&args),
-        Command::Bench(args) => cmd::bench::run(&args),
-        Command::Movie(args) => cmd::movie::run(&args),
-        Command::Replay(args) => cmd::replay::run(&args),
-        Command::Rom {
+        None => cmd::play::run(&cli.play),
+        Some(Command::Screenshot(args)) => cmd::screenshot::run(&args),
+        Some(Command::Trace(args)) => cmd::trace::run(&args),
+        Some(Command::Conformance(args)) => cmd::conformance::run(&args),
+        Some(Command::Bench(args)) => cmd::bench::run(&args),
+        Some(Command::Movie(args)) => cmd::movie::run(&args),
+        Some(Command::Replay(args)) => cmd::replay::run(&args),
+        Some(Command::Rom {
             command: RomCommand::Info { file, json },
-        } => cmd::rom::info(&file, json),
+        }) => cmd::rom::info(&file, json),
     };
     match result {
         Ok(code) => code,
@@ -86,4 +107,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Help and version go to stdout (exit 0); any other parse error is one line on stderr and
+/// exit code 2, like every other error.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    // The message is its first paragraph (clap adds a tip and the usage after a blank line).
+    let text = e.render().to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    eprintln!("tetris-nes: {message} (see --help)");
+    ExitCode::from(2)
 }

@@ -91,6 +91,8 @@ pub struct TetrisEnv {
     seeder: Mt19937,
     episode: Episode,
     obs: Vec<u8>,
+    /// Audio output rate of the console, kept across resets and restores.
+    audio: Option<u32>,
 }
 
 impl TetrisEnv {
@@ -116,6 +118,7 @@ impl TetrisEnv {
             seeder,
             episode: Episode::new(),
             obs,
+            audio: None,
         })
     }
 
@@ -157,6 +160,7 @@ impl TetrisEnv {
         };
         self.nes.clone_from(&self.start);
         self.nes.set_headless(!self.spec.observation.needs_video());
+        self.nes.set_audio(self.audio);
         run_seeded(
             &mut self.nes,
             self.spec.frame_timing,
@@ -306,6 +310,20 @@ impl TetrisEnv {
         &self.nes
     }
 
+    /// Turns the console's sound output on at `sample_rate` Hz (44 100 or 48 000) or off
+    /// (`None`, the default), for front-ends that play the game's sound; kept across resets
+    /// and restores. Sound changes nothing the game or an agent sees.
+    pub fn set_audio(&mut self, sample_rate: Option<u32>) {
+        self.audio = sample_rate;
+        self.nes.set_audio(sample_rate);
+    }
+
+    /// Appends the sound of the steps since the last call (mono f32 in [-1, 1], about 735
+    /// samples a step at 44.1 kHz) to `out`. Call after every step while audio is on.
+    pub fn take_samples(&mut self, out: &mut Vec<f32>) {
+        self.nes.take_samples(out);
+    }
+
     /// The ROM.
     #[must_use]
     pub fn rom(&self) -> &Rom {
@@ -347,6 +365,7 @@ impl TetrisEnv {
         }
         self.nes.clone_from(&snapshot.nes);
         self.nes.set_headless(!self.spec.observation.needs_video());
+        self.nes.set_audio(self.audio);
         self.episode = snapshot.episode;
         match &snapshot.obs {
             Some(obs) if obs.len() == self.obs.len() => self.obs.copy_from_slice(obs),

@@ -3,8 +3,11 @@
 pub mod bench;
 pub mod conformance;
 pub mod movie;
+pub mod play;
+pub mod random;
 pub mod replay;
 pub mod rom;
+pub mod screenshot;
 pub mod trace;
 
 use crate::CliError;
