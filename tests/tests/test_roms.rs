@@ -124,6 +124,45 @@ rom_table! {
     cpu_interrupts_3_nmi_and_irq => "cpu_interrupts_v2/rom_singles/3-nmi_and_irq.nes",
     cpu_interrupts_4_irq_and_dma => "cpu_interrupts_v2/rom_singles/4-irq_and_dma.nes",
     cpu_interrupts_5_branch_delays_irq => "cpu_interrupts_v2/rom_singles/5-branch_delays_irq.nes",
+    // The combined ROMs (every single above in one run) and nestest's interactive menu.
+    apu_test_all => "apu_test/apu_test.nes",
+    cpu_interrupts_all => "cpu_interrupts_v2/cpu_interrupts.nes",
+    ppu_vbl_nmi_all => "ppu_vbl_nmi/ppu_vbl_nmi.nes",
+    nestest_menu => "nestest/nestest.nes",
+}
+
+/// The table names every ROM under the test-ROM folder, so a ROM added there is not
+/// silently left out.
+#[test]
+fn table_covers_every_rom() {
+    fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, base, out);
+            } else if path.extension().is_some_and(|e| e == "nes") {
+                out.push(
+                    path.strip_prefix(base)
+                        .expect("under base")
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    let dir = find_test_roms();
+    let Some(dir) = require_data(&dir, "set NES_TEST_ROMS") else {
+        return;
+    };
+    let mut found = Vec::new();
+    walk(&dir, &dir, &mut found);
+    for rom in &found {
+        assert!(
+            TABLE.contains(&rom.as_str()),
+            "{rom} is under {} but not in the table",
+            dir.display()
+        );
+    }
 }
 
 /// `docs/conformance.md` lists every ROM of the table, and says "pass" exactly for the ROMs
