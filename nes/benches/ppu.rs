@@ -1,6 +1,5 @@
-//! Rough speed check with NES Tetris, headless and drawing (ignored by default; needs the
-//! ROM): `TETRIS_ROM=path cargo test -p nes --release --test ppu_speed -- --ignored
-//! --nocapture`. Reports the whole console's frames/s and the PPU's alone (a snapshot of
+//! The PPU's speed with NES Tetris, headless and drawing: `cargo bench -p nes --bench ppu`
+//! (the ROM from `$TETRIS_ROM`, else `roms/Tetris.nes`). Reports the whole console's frames/s and the PPU's alone (a snapshot of
 //! the PPU in play, run for many frames without the CPU: the PPU's cost per frame), fast
 //! gears and dot by dot. For profiling one part, `PPU_SPEED_ONLY` = `headless` / `draw`
 //! (PPU alone), `console` (console headless) or `dma` ($2004 writes in vblank with their
@@ -11,7 +10,7 @@ use std::time::Instant;
 use nes::{Buttons, Cart, Nes};
 
 fn console_in_play() -> Option<Nes> {
-    let path = std::env::var_os("TETRIS_ROM")?;
+    let path = std::env::var_os("TETRIS_ROM").unwrap_or_else(|| "../roms/Tetris.nes".into());
     let bytes = std::fs::read(path).ok()?;
     let mut nes = Nes::new(Cart::from_bytes(&bytes).ok()?);
     // Through the menus into a game.
@@ -100,11 +99,9 @@ fn oam_dma_write_ns(nes: &Nes) -> f64 {
     t.elapsed().as_secs_f64() * 1e9 / f64::from(n)
 }
 
-#[test]
-#[ignore = "speed measurement; needs TETRIS_ROM"]
-fn tetris_frames_per_second() {
+fn main() {
     let Some(nes) = console_in_play() else {
-        eprintln!("*** SKIPPED: set TETRIS_ROM ***");
+        eprintln!("ppu bench: no Tetris ROM (run scripts/fetch-rom.sh or set TETRIS_ROM)");
         return;
     };
     if std::env::var_os("PPU_OAM_DUMP").is_some() {
