@@ -42,7 +42,7 @@ pub struct BusState {
 }
 
 /// Everything on the CPU's side of the console except the CPU core itself.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Bus {
     ram: [u8; 0x800],
     pub(crate) ppu: Ppu,
@@ -68,7 +68,71 @@ pub struct Bus {
     dma: bool,
 }
 
+/// A clone copies every chip's state (the PPU's pictures excepted, see `ppu::Picture`);
+/// `clone_from` reuses the destination's buffers, so restoring a snapshot allocates nothing.
+impl Clone for Bus {
+    fn clone(&self) -> Bus {
+        let mut bus = Bus {
+            ram: self.ram,
+            ppu: self.ppu.clone(),
+            apu: self.apu.clone(),
+            cart: self.cart.clone(),
+            pads: self.pads.clone(),
+            cycles: 0,
+            open_bus: 0,
+            oam_dma_page: None,
+            ppu_event: 0,
+            apu_event: 0,
+            event_cycle: 0,
+            nmi: false,
+            irq: false,
+            dma: false,
+        };
+        bus.copy_scalars(self);
+        bus
+    }
+
+    fn clone_from(&mut self, src: &Bus) {
+        self.ram = src.ram;
+        self.ppu.restore_from(&src.ppu);
+        self.apu.clone_from(&src.apu);
+        self.cart.clone_from(&src.cart);
+        self.pads.clone_from(&src.pads);
+        self.copy_scalars(src);
+    }
+}
+
 impl Bus {
+    /// Copies the clock, bus latch and cached event state (listed exhaustively, so a new
+    /// field cannot be forgotten here).
+    fn copy_scalars(&mut self, src: &Bus) {
+        let Bus {
+            ram: _,
+            ppu: _,
+            apu: _,
+            cart: _,
+            pads: _,
+            cycles,
+            open_bus,
+            oam_dma_page,
+            ppu_event,
+            apu_event,
+            event_cycle,
+            nmi,
+            irq,
+            dma,
+        } = src;
+        self.cycles = *cycles;
+        self.open_bus = *open_bus;
+        self.oam_dma_page = *oam_dma_page;
+        self.ppu_event = *ppu_event;
+        self.apu_event = *apu_event;
+        self.event_cycle = *event_cycle;
+        self.nmi = *nmi;
+        self.irq = *irq;
+        self.dma = *dma;
+    }
+
     /// A console at power-on with `cart` inserted.
     #[must_use]
     pub fn new(cart: Cart) -> Bus {

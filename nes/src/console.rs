@@ -17,8 +17,10 @@ pub enum NesError {
     Jammed(#[from] Jammed),
 }
 
-/// A NES with a cartridge inserted.
-#[derive(Clone, Debug)]
+/// A NES with a cartridge inserted. A clone is a copy of the console's whole state except its
+/// last picture (see [`crate::ppu::Ppu::frame_buffer`]); `clone_from` (restoring a snapshot)
+/// reuses the destination's buffers and keeps its picture.
+#[derive(Debug)]
 pub struct Nes {
     cpu: Cpu,
     bus: Bus,
@@ -28,6 +30,40 @@ pub struct Nes {
     idle: Option<IdleLoop>,
     /// CPU cycles fast-forwarded so far (a diagnostic: how much of the time was idle).
     skipped: u64,
+}
+
+impl Clone for Nes {
+    fn clone(&self) -> Nes {
+        let Nes {
+            cpu,
+            bus,
+            skip_idle,
+            idle,
+            skipped,
+        } = self;
+        Nes {
+            cpu: cpu.clone(),
+            bus: bus.clone(),
+            skip_idle: *skip_idle,
+            idle: *idle,
+            skipped: *skipped,
+        }
+    }
+
+    fn clone_from(&mut self, src: &Nes) {
+        let Nes {
+            cpu,
+            bus,
+            skip_idle,
+            idle,
+            skipped,
+        } = src;
+        self.cpu.clone_from(cpu);
+        self.bus.clone_from(bus);
+        self.skip_idle = *skip_idle;
+        self.idle = *idle;
+        self.skipped = *skipped;
+    }
 }
 
 impl Nes {

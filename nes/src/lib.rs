@@ -22,6 +22,7 @@ pub mod cpu;
 mod idle;
 pub mod ppu;
 pub mod savestate;
+mod serde_arrays;
 
 pub use bus::Bus;
 pub use cart::{Cart, CartError, Mirroring};

@@ -256,7 +256,7 @@ struct RomInfo {
 
 /// Everything a cartridge can change: the mapper's registers, PRG RAM and CHR RAM. Plain
 /// data for save states; restore it with [`Cart::set_state`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartState {
     mapper: Mapper,
     prg_ram: Vec<u8>,
@@ -264,7 +264,35 @@ pub struct CartState {
 }
 
 /// A cartridge: ROM (shared), RAM and mapper registers.
-#[derive(Clone)]
+impl Clone for CartState {
+    fn clone(&self) -> CartState {
+        let CartState {
+            mapper,
+            prg_ram,
+            chr_ram,
+        } = self;
+        CartState {
+            mapper: mapper.clone(),
+            prg_ram: prg_ram.clone(),
+            chr_ram: chr_ram.clone(),
+        }
+    }
+
+    /// Reuses the RAM buffers (restoring a snapshot allocates nothing).
+    fn clone_from(&mut self, src: &CartState) {
+        let CartState {
+            mapper,
+            prg_ram,
+            chr_ram,
+        } = src;
+        self.mapper.clone_from(mapper);
+        self.prg_ram.clone_from(prg_ram);
+        self.chr_ram.clone_from(chr_ram);
+    }
+}
+
+/// A clone shares the ROM (`Arc`) and copies the mutable state; `clone_from` reuses the
+/// destination's buffers.
 pub struct Cart {
     info: Arc<RomInfo>,
     /// PRG ROM, mirrored up to a power of two of at least 8 KiB.
@@ -275,6 +303,44 @@ pub struct Cart {
     win: Windows,
     /// Registers, PRG RAM and CHR RAM (`state.chr_ram` is empty with CHR ROM).
     state: CartState,
+}
+
+impl Clone for Cart {
+    fn clone(&self) -> Cart {
+        let Cart {
+            info,
+            prg,
+            chr_rom,
+            layout,
+            win,
+            state,
+        } = self;
+        Cart {
+            info: info.clone(),
+            prg: prg.clone(),
+            chr_rom: chr_rom.clone(),
+            layout: *layout,
+            win: win.clone(),
+            state: state.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, src: &Cart) {
+        let Cart {
+            info,
+            prg,
+            chr_rom,
+            layout,
+            win,
+            state,
+        } = src;
+        self.info.clone_from(info);
+        self.prg.clone_from(prg);
+        self.chr_rom.clone_from(chr_rom);
+        self.layout = *layout;
+        self.win.clone_from(win);
+        self.state.clone_from(state);
+    }
 }
 
 impl fmt::Debug for Cart {

@@ -185,9 +185,11 @@ pub struct Ppu {
     io_refresh: [u64; 8],
 
     /// CIRAM (2 KiB; 4 KiB for four-screen boards), indexed by `Cart::nametable_offset`.
-    vram: Vec<u8>,
+    #[serde(with = "crate::serde_arrays")]
+    vram: [u8; crate::cart::NAMETABLE_RAM_SIZE],
     palette: [u8; 32],
-    oam: Vec<u8>,
+    #[serde(with = "crate::serde_arrays")]
+    oam: [u8; 256],
     secondary: [u8; 32],
 
     bg: Background,
@@ -197,7 +199,8 @@ pub struct Ppu {
     sprites: SpriteLine,
     /// Per scanline, the sprites whose Y puts them in range there (bit i = sprite i);
     /// rebuilt lazily after OAM or the sprite size changes.
-    line_masks: Vec<u64>,
+    #[serde(with = "crate::serde_arrays")]
+    line_masks: [u64; 240],
     /// Sprite height `line_masks` was built for; 0 = stale.
     masks_height: u8,
 
@@ -303,15 +306,15 @@ impl Ppu {
             read_buffer: 0,
             io_latch: 0,
             io_refresh: [0; 8],
-            vram: vec![0; 0x1000],
+            vram: [0; crate::cart::NAMETABLE_RAM_SIZE],
             palette: POWER_UP_PALETTE,
-            oam: vec![0; 256],
+            oam: [0; 256],
             secondary: [0xFF; 32],
             bg: Background::default(),
             bg_pending: None,
             eval: SpriteEval::default(),
             sprites: SpriteLine::default(),
-            line_masks: vec![0; 240],
+            line_masks: [0; 240],
             masks_height: 0,
             headless: false,
             dots_only: false,
@@ -457,6 +460,16 @@ impl Ppu {
     }
 
     /// Skips pixel output (no frame buffer updates) without changing any timing or register.
+    /// Becomes a copy of `src`'s state but keeps its own pictures (a restore allocates
+    /// nothing; the picture shows what was last drawn until the next frame).
+    pub(crate) fn restore_from(&mut self, src: &Ppu) {
+        let front = std::mem::take(&mut self.front);
+        let back = std::mem::take(&mut self.back);
+        *self = src.clone();
+        self.front = front;
+        self.back = back;
+    }
+
     /// A drawing PPU needs its pictures (a clone or a restored state has none).
     #[inline]
     fn ensure_pictures(&mut self) {
