@@ -12,22 +12,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The Tetris ROM (shared lookup: fails under `CI=true` when missing, skips loudly elsewhere).
 fn rom() -> Option<PathBuf> {
-    let p = std::env::var_os("TETRIS_ROM")
-        .map_or_else(|| root().join("roms/Tetris.nes"), PathBuf::from);
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "no ROM at {}",
-        p.display()
-    );
-    eprintln!(
-        "*** SKIP: no ROM at {} (scripts/fetch-rom.sh) ***",
-        p.display()
-    );
-    None
+    conformance::tetris_rom()
 }
 
 fn bin() -> Command {

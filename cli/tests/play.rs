@@ -10,26 +10,9 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
+/// The Tetris ROM (shared lookup: fails under `CI=true` when missing, skips loudly elsewhere).
 fn rom() -> Option<PathBuf> {
-    let p = std::env::var_os("TETRIS_ROM")
-        .map_or_else(|| root().join("roms/Tetris.nes"), PathBuf::from);
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "no ROM at {}",
-        p.display()
-    );
-    eprintln!(
-        "\n*** SKIP: no ROM at {} (scripts/fetch-rom.sh) ***\n",
-        p.display()
-    );
-    None
+    conformance::tetris_rom()
 }
 
 fn tmp(name: &str) -> PathBuf {

@@ -299,6 +299,18 @@ pub fn find_test_roms() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/test-roms")
 }
 
+/// The NES Tetris ROM for tests: `$TETRIS_ROM`, else `roms/Tetris.nes` in the workspace (where
+/// `scripts/fetch-rom.sh` puts it); missing, it fails under `CI=true` and is skipped loudly
+/// elsewhere (see [`require_data`]).
+#[must_use]
+pub fn tetris_rom() -> Option<PathBuf> {
+    let path = std::env::var_os("TETRIS_ROM").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../roms/Tetris.nes"),
+        PathBuf::from,
+    );
+    require_data(&path, "run scripts/fetch-rom.sh or set TETRIS_ROM")
+}
+
 /// Finds a piece of test data. Present: `Some(path)`. Missing: under `CI=true` this panics
 /// (CI must have every ROM); elsewhere it prints a loud SKIP line on the real stderr (past the
 /// test harness's capture) and returns `None`.

@@ -5,9 +5,8 @@
 //! - audio output on changes nothing the CPU sees (an APU ROM still passes), and the samples
 //!   come at the rate asked for, bounded and not silent.
 
-use conformance::{find_test_roms, require_data};
+use conformance::{find_test_roms, require_data, tetris_rom};
 use nes::{Buttons, Cart, Nes};
-use std::path::PathBuf;
 
 fn test_rom(rel: &str) -> Option<Nes> {
     let path = require_data(&find_test_roms().join(rel), "set NES_TEST_ROMS")?;
@@ -16,11 +15,7 @@ fn test_rom(rel: &str) -> Option<Nes> {
 }
 
 fn tetris() -> Option<Nes> {
-    let path = std::env::var_os("TETRIS_ROM").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../roms/Tetris.nes"),
-        PathBuf::from,
-    );
-    let path = require_data(&path, "run scripts/fetch-rom.sh or set TETRIS_ROM")?;
+    let path = tetris_rom()?;
     let cart = Cart::from_bytes(&std::fs::read(path).expect("read ROM")).expect("ROM loads");
     Some(Nes::new(cart))
 }

@@ -1,16 +1,11 @@
 //! The idle-loop fast-forward changes nothing: NES Tetris played with the same input, with the
 //! skip on and off, has the same RAM, CPU registers, cycle count and picture after every frame.
 
-use conformance::require_data;
+use conformance::tetris_rom;
 use nes::{Buttons, Nes};
-use std::path::PathBuf;
 
 fn rom() -> Option<nes::Cart> {
-    let path = std::env::var_os("TETRIS_ROM").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../roms/Tetris.nes"),
-        PathBuf::from,
-    );
-    let path = require_data(&path, "run scripts/fetch-rom.sh or set TETRIS_ROM")?;
+    let path = tetris_rom()?;
     Some(nes::Cart::from_bytes(&std::fs::read(path).expect("read ROM")).expect("ROM loads"))
 }
 

@@ -3,7 +3,7 @@
 //! and the exact frame of each top-out. Needs the Tetris ROM (`scripts/fetch-rom.sh`, or
 //! `$TETRIS_ROM`).
 
-use conformance::require_data;
+use conformance::{require_data, tetris_rom};
 use std::path::PathBuf;
 use tetris_env::checks::{evaluate, parse_checks};
 use tetris_env::movie::{play, Movie};
@@ -12,16 +12,12 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn rom_path() -> PathBuf {
-    std::env::var_os("TETRIS_ROM").map_or_else(|| root().join("roms/Tetris.nes"), PathBuf::from)
-}
-
 fn movies_dir() -> PathBuf {
     std::env::var_os("TETRIS_MOVIES").map_or_else(|| root().join("../shared/movies"), PathBuf::from)
 }
 
 fn run_movie(file: &str) {
-    let Some(rom) = require_data(&rom_path(), "run scripts/fetch-rom.sh or set TETRIS_ROM") else {
+    let Some(rom) = tetris_rom() else {
         return;
     };
     let dir = movies_dir();
