@@ -206,6 +206,11 @@ impl Bus {
         self.cycles += cycles;
     }
 
+    /// Sets the value left on the data bus (after a fast-forward, see `fill.rs`).
+    pub(crate) fn set_open_bus(&mut self, val: u8) {
+        self.open_bus = val;
+    }
+
     /// Brings the PPU and APU up to the present (end of the last CPU cycle), e.g. before a
     /// frame buffer is read.
     pub fn sync(&mut self) {
