@@ -53,6 +53,8 @@ pub struct Bus {
     cycles: u64,
     /// The last value driven on the CPU data bus (what unmapped reads return).
     open_bus: u8,
+    /// Whole-transfer OAM DMA from RAM when exact (see `oam_dma_burst`); on by default.
+    fast_oam_dma: bool,
     /// Page of an OAM DMA requested by a $4014 write and not yet started.
     oam_dma_page: Option<u8>,
     /// Cached `ppu.next_event()`: catch the PPU up once the clock reaches it.
@@ -80,6 +82,7 @@ impl Bus {
             pads: Controllers::default(),
             cycles: 0,
             open_bus: 0,
+            fast_oam_dma: true,
             oam_dma_page: None,
             ppu_event: 0,
             apu_event: 0,
@@ -204,6 +207,11 @@ impl Bus {
     /// see `idle.rs`): the PPU and APU, which run lazily, catch up when next observed.
     pub(crate) fn skip_cycles(&mut self, cycles: u64) {
         self.cycles += cycles;
+    }
+
+    /// Turns the whole-transfer OAM DMA on or off (results are identical).
+    pub(crate) fn set_fast_oam_dma(&mut self, on: bool) {
+        self.fast_oam_dma = on;
     }
 
     /// Sets the value left on the data bus (after a fast-forward, see `fill.rs`).
@@ -429,6 +437,39 @@ impl CpuBus for Bus {
 
     fn dmc_dma_request(&self) -> Option<u16> {
         self.apu.dmc_dma_request()
+    }
+
+    /// A whole OAM DMA from internal RAM at once, when nothing can tell the difference: no
+    /// scheduled event (interrupt line, DMC request) within its 512 cycles, and the PPU out
+    /// of rendering for all its $2004 writes, so each just stores to OAM. The PPU is caught
+    /// up to the last write and takes the 256 bytes there: OAM, OAMADDR and the I/O latch
+    /// (all of whose bits every write refreshes) end as after 256 separate writes. Measured
+    /// (callgrind, `FRAMES_DIV=10` frames bench): cycle by cycle, `run_dma` was ~110,000
+    /// instructions per frame through 256 PPU catch-ups; whole, the bench runs 2,869.7 M →
+    /// 2,547.4 M instructions (−11.2%).
+    fn oam_dma_burst(&mut self, page: u8) -> bool {
+        let start = self.cycles;
+        if !self.fast_oam_dma || page >= 0x20 || start + 512 >= self.event_cycle {
+            return false;
+        }
+        // Writes happen during cycles start+1, start+3, …, start+511.
+        let first = (start + 1) * MASTER_PER_CPU + WRITE_PHASE - PPU_OFFSET;
+        let last = (start + 511) * MASTER_PER_CPU + WRITE_PHASE - PPU_OFFSET;
+        self.ppu.run_to(first, &mut self.cart);
+        if last >= self.ppu.oam_writable_until() {
+            self.after_ppu();
+            return false;
+        }
+        self.ppu.run_to(last, &mut self.cart);
+        let base = usize::from(page & 7) << 8;
+        for i in 0..256 {
+            let v = self.ram[base + i];
+            self.ppu.write_register(4, v, &mut self.cart);
+        }
+        self.open_bus = self.ram[base + 255];
+        self.cycles = start + 512;
+        self.after_ppu();
+        true
     }
 
     fn dmc_dma_complete(&mut self, val: u8) {

@@ -184,10 +184,11 @@ impl Nes {
         self.fill_skipped
     }
 
-    /// Turns the idle-loop fast-forward on or off (on by default; results are identical,
-    /// only slower without it).
+    /// Turns the idle-loop and fill-loop fast-forwards and the whole-transfer OAM DMA on or
+    /// off (on by default; results are identical, only slower without them).
     pub fn set_skip_idle(&mut self, on: bool) {
         self.skip_idle = on;
+        self.bus.set_fast_oam_dma(on);
         self.idle = None;
         self.fill = None;
     }

@@ -56,6 +56,13 @@ pub trait CpuBus {
     fn dmc_dma_request(&self) -> Option<u16>;
     /// Hands the fetched sample byte to the DMC.
     fn dmc_dma_complete(&mut self, val: u8);
+    /// Performs a whole OAM DMA transfer from `page` (256 get/put pairs, 512 cycles starting
+    /// on a get cycle) at once, if the bus can do so with exactly the same effects as cycle
+    /// by cycle and no interrupt line or DMA request can change meanwhile; returns whether
+    /// it did. Buses without such a shortcut keep the default.
+    fn oam_dma_burst(&mut self, _page: u8) -> bool {
+        false
+    }
 }
 
 /// The programmer-visible registers.
