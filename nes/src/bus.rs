@@ -53,8 +53,9 @@ pub struct Bus {
     cycles: u64,
     /// The last value driven on the CPU data bus (what unmapped reads return).
     open_bus: u8,
-    /// Whole-transfer OAM DMA from RAM when exact (see `oam_dma_burst`); on by default.
-    fast_oam_dma: bool,
+    /// Exact shortcuts on (the default): whole-transfer OAM DMA (`oam_dma_burst`), no PPU
+    /// catch-up for mapper writes it cannot see (`Cart::cpu_write_unseen_by_ppu`).
+    fast_paths: bool,
     /// Page of an OAM DMA requested by a $4014 write and not yet started.
     oam_dma_page: Option<u8>,
     /// Cached `ppu.next_event()`: catch the PPU up once the clock reaches it.
@@ -82,7 +83,7 @@ impl Bus {
             pads: Controllers::default(),
             cycles: 0,
             open_bus: 0,
-            fast_oam_dma: true,
+            fast_paths: true,
             oam_dma_page: None,
             ppu_event: 0,
             apu_event: 0,
@@ -209,9 +210,9 @@ impl Bus {
         self.cycles += cycles;
     }
 
-    /// Turns the whole-transfer OAM DMA on or off (results are identical).
-    pub(crate) fn set_fast_oam_dma(&mut self, on: bool) {
-        self.fast_oam_dma = on;
+    /// Turns the exact shortcuts of `fast_paths` on or off (results are identical).
+    pub(crate) fn set_fast_paths(&mut self, on: bool) {
+        self.fast_paths = on;
     }
 
     /// Sets the value left on the data bus (after a fast-forward, see `fill.rs`).
@@ -358,10 +359,13 @@ impl Bus {
             0x4018..=0x401F => {}
             _ => {
                 // A mapper write can switch CHR banks or mirroring: the PPU must have drawn
-                // everything before this moment with the old ones.
-                self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
+                // everything before this moment with the old ones. Writes that change
+                // neither need no catch-up (see `Cart::cpu_write_unseen_by_ppu`).
                 let cycle = self.cycles;
-                self.cart.cpu_write(addr, val, cycle);
+                if !(self.fast_paths && self.cart.cpu_write_unseen_by_ppu(addr, val, cycle)) {
+                    self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
+                    self.cart.cpu_write(addr, val, cycle);
+                }
                 self.after_apu();
             }
         }
@@ -449,7 +453,7 @@ impl CpuBus for Bus {
     /// 2,547.4 M instructions (−11.2%).
     fn oam_dma_burst(&mut self, page: u8) -> bool {
         let start = self.cycles;
-        if !self.fast_oam_dma || page >= 0x20 || start + 512 >= self.event_cycle {
+        if !self.fast_paths || page >= 0x20 || start + 512 >= self.event_cycle {
             return false;
         }
         // Writes happen during cycles start+1, start+3, …, start+511.

@@ -184,11 +184,12 @@ impl Nes {
         self.fill_skipped
     }
 
-    /// Turns the idle-loop and fill-loop fast-forwards and the whole-transfer OAM DMA on or
-    /// off (on by default; results are identical, only slower without them).
+    /// Turns the idle-loop and fill-loop fast-forwards, the whole-transfer OAM DMA and the
+    /// catch-up-free mapper writes on or off (on by default; results are identical, only
+    /// slower without them).
     pub fn set_skip_idle(&mut self, on: bool) {
         self.skip_idle = on;
-        self.bus.set_fast_oam_dma(on);
+        self.bus.set_fast_paths(on);
         self.idle = None;
         self.fill = None;
     }
