@@ -380,7 +380,7 @@ impl CpuBus for Bus {
         let val = if addr < 0x2000 {
             self.ram[usize::from(addr & 0x7FF)]
         } else if addr >= 0x8000 {
-            self.cart.cpu_read(addr).unwrap_or(self.open_bus)
+            self.cart.prg_rom_read(addr)
         } else {
             return self.read_io(addr);
         };
