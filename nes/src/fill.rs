@@ -78,12 +78,15 @@ impl FillLoop {
         let taken = regs.y.wrapping_sub(1);
         let (lo, hi) = self.pointer();
         // The taken iterations store at base + Y for Y = Y0, Y0 − 1, … (wrapping), 255 of
-        // them from Y0 = 0; none may hit the pointer (in any mirror).
-        let hits = (0..taken).any(|i| {
-            let a = usize::from(base + u16::from(regs.y.wrapping_sub(i))) & 0x7FF;
-            a == lo || a == hi
-        });
-        if hits {
+        // them from Y0 = 0; none may hit the pointer (in any mirror). Pointer byte p is hit
+        // by the Y with base + Y ≡ p (mod $800), if that Y ≤ $FF comes up within them:
+        // checked in O(1) (a loop over the 255 stores cost 1.4% of the frames bench:
+        // 2,281.8 M → 2,249.6 M instructions, callgrind, `FRAMES_DIV=10`).
+        let hits = |p: usize| {
+            let y = (p + 0x800 - (usize::from(base) & 0x7FF)) & 0x7FF;
+            y <= 0xFF && regs.y.wrapping_sub(y as u8) < taken
+        };
+        if hits(lo) || hits(hi) {
             return None;
         }
         Some(u64::from(taken))
@@ -127,6 +130,16 @@ mod tests {
         assert_eq!(l.taken_iterations(&regs, 0x0000), None);
         assert_eq!(l.taken_iterations(&regs, 0x0800), None);
         assert_eq!(l.taken_iterations(&regs, 0x1F00), None);
+        // Pointer at $00/$01, base $0702: Y = $FE and $FF would hit $0800/$0801 ≡ $00/$01.
+        assert_eq!(l.taken_iterations(&regs, 0x0702), None);
+        let late = Registers { y: 0xFD, ..regs };
+        assert_eq!(l.taken_iterations(&late, 0x0702), Some(0xFC));
+        // Base $0700: the pointer mirrors at $0800/$0801 are beyond base + $FF.
+        assert_eq!(l.taken_iterations(&regs, 0x0700), Some(255));
+        let near = Registers { y: 2, ..regs };
+        assert_eq!(l.taken_iterations(&near, 0x07FF), None);
+        let last = Registers { y: 1, ..regs };
+        assert_eq!(l.taken_iterations(&last, 0x0000), Some(0));
         let r = FillLoop::after(regs, 255);
         assert_eq!((r.y, r.p & (N | Z)), (1, 0));
     }
