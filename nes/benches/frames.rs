@@ -1,6 +1,7 @@
 //! Frames per second of the bare console running NES Tetris, headless and with pixels: the
 //! title screen and a game played by the no-input movie (pieces fall and stack).
-//! `cargo bench -p nes --bench frames` (needs roms/Tetris.nes or $TETRIS_ROM).
+//! `cargo bench -p nes --bench frames` (needs roms/Tetris.nes or $TETRIS_ROM; FRAMES_DIV=n
+//! runs 1/n of the frames, FRAMES_ONLY=headless or pixels one mode).
 
 use std::time::Instant;
 
@@ -14,7 +15,13 @@ fn main() {
         eprintln!("frames bench: {path} is not a ROM");
         return;
     };
+    // FRAMES_ONLY=headless or pixels runs one of the two (e.g. to profile one under callgrind).
+    let only = std::env::var("FRAMES_ONLY").ok();
     for headless in [true, false] {
+        let name = if headless { "headless" } else { "pixels" };
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         let mut nes = nes::Nes::new(cart.clone());
         nes.set_headless(headless);
         // Into a game: Start on the legal screen, title, game type and level menus.
@@ -43,7 +50,7 @@ fn main() {
         let s = t.elapsed().as_secs_f64();
         println!(
             "{:9} {frames} frames in play: {:.0} frames/s ({:.1} µs/frame)",
-            if headless { "headless" } else { "pixels" },
+            name,
             f64::from(frames) / s,
             s * 1e6 / f64::from(frames)
         );

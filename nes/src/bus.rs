@@ -53,6 +53,9 @@ pub struct Bus {
     cycles: u64,
     /// The last value driven on the CPU data bus (what unmapped reads return).
     open_bus: u8,
+    /// Exact shortcuts on (the default): whole-transfer OAM DMA (`oam_dma_burst`), no PPU
+    /// catch-up for mapper writes it cannot see (`Cart::cpu_write_unseen_by_ppu`).
+    fast_paths: bool,
     /// Page of an OAM DMA requested by a $4014 write and not yet started.
     oam_dma_page: Option<u8>,
     /// Cached `ppu.next_event()`: catch the PPU up once the clock reaches it.
@@ -87,6 +90,7 @@ impl Clone for Bus {
             nmi: false,
             irq: false,
             dma: false,
+            fast_paths: true,
         };
         bus.copy_scalars(self);
         bus
@@ -121,6 +125,7 @@ impl Bus {
             nmi,
             irq,
             dma,
+            fast_paths,
         } = src;
         self.cycles = *cycles;
         self.open_bus = *open_bus;
@@ -131,6 +136,7 @@ impl Bus {
         self.nmi = *nmi;
         self.irq = *irq;
         self.dma = *dma;
+        self.fast_paths = *fast_paths;
     }
 
     /// A console at power-on with `cart` inserted.
@@ -144,6 +150,7 @@ impl Bus {
             pads: Controllers::default(),
             cycles: 0,
             open_bus: 0,
+            fast_paths: true,
             oam_dma_page: None,
             ppu_event: 0,
             apu_event: 0,
@@ -268,6 +275,16 @@ impl Bus {
     /// see `idle.rs`): the PPU and APU, which run lazily, catch up when next observed.
     pub(crate) fn skip_cycles(&mut self, cycles: u64) {
         self.cycles += cycles;
+    }
+
+    /// Turns the exact shortcuts of `fast_paths` on or off (results are identical).
+    pub(crate) fn set_fast_paths(&mut self, on: bool) {
+        self.fast_paths = on;
+    }
+
+    /// Sets the value left on the data bus (after a fast-forward, see `fill.rs`).
+    pub(crate) fn set_open_bus(&mut self, val: u8) {
+        self.open_bus = val;
     }
 
     /// Brings the PPU and APU up to the present (end of the last CPU cycle), e.g. before a
@@ -409,10 +426,13 @@ impl Bus {
             0x4018..=0x401F => {}
             _ => {
                 // A mapper write can switch CHR banks or mirroring: the PPU must have drawn
-                // everything before this moment with the old ones.
-                self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
+                // everything before this moment with the old ones. Writes that change
+                // neither need no catch-up (see `Cart::cpu_write_unseen_by_ppu`).
                 let cycle = self.cycles;
-                self.cart.cpu_write(addr, val, cycle);
+                if !(self.fast_paths && self.cart.cpu_write_unseen_by_ppu(addr, val, cycle)) {
+                    self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
+                    self.cart.cpu_write(addr, val, cycle);
+                }
                 self.after_apu();
             }
         }
@@ -427,7 +447,7 @@ impl CpuBus for Bus {
         let val = if addr < 0x2000 {
             self.ram[usize::from(addr & 0x7FF)]
         } else if addr >= 0x8000 {
-            self.cart.prg_read(addr)
+            self.cart.prg_rom_read(addr)
         } else {
             return self.read_io(addr);
         };
@@ -488,6 +508,39 @@ impl CpuBus for Bus {
 
     fn dmc_dma_request(&self) -> Option<u16> {
         self.apu.dmc_dma_request()
+    }
+
+    /// A whole OAM DMA from internal RAM at once, when nothing can tell the difference: no
+    /// scheduled event (interrupt line, DMC request) within its 512 cycles, and the PPU out
+    /// of rendering for all its $2004 writes, so each just stores to OAM. The PPU is caught
+    /// up to the last write and takes the 256 bytes there: OAM, OAMADDR and the I/O latch
+    /// (all of whose bits every write refreshes) end as after 256 separate writes. Measured
+    /// (callgrind, `FRAMES_DIV=10` frames bench): cycle by cycle, `run_dma` was ~110,000
+    /// instructions per frame through 256 PPU catch-ups; whole, the bench runs 2,869.7 M →
+    /// 2,547.4 M instructions (−11.2%).
+    fn oam_dma_burst(&mut self, page: u8) -> bool {
+        let start = self.cycles;
+        if !self.fast_paths || page >= 0x20 || start + 512 >= self.event_cycle {
+            return false;
+        }
+        // Writes happen during cycles start+1, start+3, …, start+511.
+        let first = (start + 1) * MASTER_PER_CPU + WRITE_PHASE - PPU_OFFSET;
+        let last = (start + 511) * MASTER_PER_CPU + WRITE_PHASE - PPU_OFFSET;
+        self.ppu.run_to(first, &mut self.cart);
+        if last >= self.ppu.oam_writable_until() {
+            self.after_ppu();
+            return false;
+        }
+        self.ppu.run_to(last, &mut self.cart);
+        let base = usize::from(page & 7) << 8;
+        for i in 0..256 {
+            let v = self.ram[base + i];
+            self.ppu.write_register(4, v, &mut self.cart);
+        }
+        self.open_bus = self.ram[base + 255];
+        self.cycles = start + 512;
+        self.after_ppu();
+        true
     }
 
     fn dmc_dma_complete(&mut self, val: u8) {

@@ -8,6 +8,7 @@ use crate::bus::Bus;
 use crate::cart::Cart;
 use crate::controller::Buttons;
 use crate::cpu::{Cpu, CpuBus, Jammed, Registers};
+use crate::fill::FillLoop;
 use crate::idle::IdleLoop;
 
 /// Errors the console reports while running.
@@ -28,8 +29,12 @@ pub struct Nes {
     skip_idle: bool,
     /// The idle loop seen last, if any.
     idle: Option<IdleLoop>,
+    /// The memory-fill loop seen last, if any (see `fill.rs`; same switch as `skip_idle`).
+    fill: Option<FillLoop>,
     /// CPU cycles fast-forwarded so far (a diagnostic: how much of the time was idle).
     skipped: u64,
+    /// Of those, CPU cycles of memory-fill loops (see `fill.rs`).
+    fill_skipped: u64,
 }
 
 impl Clone for Nes {
@@ -40,6 +45,8 @@ impl Clone for Nes {
             skip_idle,
             idle,
             skipped,
+            fill,
+            fill_skipped,
         } = self;
         Nes {
             cpu: cpu.clone(),
@@ -47,6 +54,8 @@ impl Clone for Nes {
             skip_idle: *skip_idle,
             idle: *idle,
             skipped: *skipped,
+            fill: *fill,
+            fill_skipped: *fill_skipped,
         }
     }
 
@@ -57,12 +66,16 @@ impl Clone for Nes {
             skip_idle,
             idle,
             skipped,
+            fill,
+            fill_skipped,
         } = src;
         self.cpu.clone_from(cpu);
         self.bus.clone_from(bus);
         self.skip_idle = *skip_idle;
         self.idle = *idle;
         self.skipped = *skipped;
+        self.fill = *fill;
+        self.fill_skipped = *fill_skipped;
     }
 }
 
@@ -78,7 +91,9 @@ impl Nes {
             bus,
             skip_idle: true,
             idle: None,
+            fill: None,
             skipped: 0,
+            fill_skipped: 0,
         }
     }
 
@@ -116,6 +131,8 @@ impl Nes {
             if self.skip_idle {
                 if let Some(idle) = self.idle.filter(|l| l.pc == pc) {
                     self.skip_idle_loop(idle, limit);
+                } else if let Some(fill) = self.fill.filter(|l| l.pc == pc) {
+                    self.skip_fill_loop(fill, limit);
                 }
             }
             self.cpu.step(&mut self.bus)?;
@@ -125,8 +142,12 @@ impl Nes {
                 && next < pc
                 && pc - next <= 3
                 && self.idle.is_none_or(|l| l.pc != next)
+                && self.fill.is_none_or(|l| l.pc != next)
             {
                 self.idle = IdleLoop::detect(next, |a| self.bus.peek(a));
+                if self.idle.is_none() {
+                    self.fill = FillLoop::detect(next, |a| self.bus.peek(a));
+                }
             }
         }
         self.bus.sync();
@@ -157,17 +178,64 @@ impl Nes {
         self.cpu.set_registers(regs);
     }
 
+    /// At the top of `fill` with no interrupt latched: performs whole iterations (their
+    /// stores, Y, N/Z, cycles and open bus) up to two before the next event or `limit`, and
+    /// never the last one, whose branch is not taken.
+    fn skip_fill_loop(&mut self, fill: FillLoop, limit: u64) {
+        if self.cpu.interrupt_pending() {
+            return;
+        }
+        let Some(last) = self.bus.cartridge().cpu_read(fill.last_read) else {
+            return;
+        };
+        let regs = self.cpu.registers();
+        let (lo, hi) = fill.pointer();
+        let base = u16::from_le_bytes([self.bus.ram()[lo], self.bus.ram()[hi]]);
+        let Some(taken) = fill.taken_iterations(&regs, base) else {
+            return;
+        };
+        let now = self.bus.cycles();
+        let horizon = self.bus.next_event_cycle().min(limit);
+        let keep = 2 * fill.cycles;
+        if horizon <= now + keep + fill.cycles {
+            return;
+        }
+        let k = ((horizon - now - keep) / fill.cycles).min(taken);
+        if k == 0 {
+            return;
+        }
+        let ram = self.bus.ram_mut();
+        for i in 0..k {
+            let y = regs.y.wrapping_sub(i as u8);
+            ram[usize::from(base + u16::from(y)) & 0x7FF] = regs.a;
+        }
+        self.bus.skip_cycles(k * fill.cycles);
+        self.bus.set_open_bus(last);
+        self.skipped += k * fill.cycles;
+        self.fill_skipped += k * fill.cycles;
+        self.cpu.set_registers(FillLoop::after(regs, k));
+    }
+
     /// CPU cycles the idle-loop fast-forward has skipped since power-on (of [`Nes::cycles`]).
     #[must_use]
     pub fn idle_cycles_skipped(&self) -> u64 {
         self.skipped
     }
 
-    /// Turns the idle-loop fast-forward on or off (on by default; results are identical,
-    /// only slower without it).
+    /// Of [`Nes::idle_cycles_skipped`], the CPU cycles spent in memory-fill loops.
+    #[must_use]
+    pub fn fill_cycles_skipped(&self) -> u64 {
+        self.fill_skipped
+    }
+
+    /// Turns the idle-loop and fill-loop fast-forwards, the whole-transfer OAM DMA and the
+    /// catch-up-free mapper writes on or off (on by default; results are identical, only
+    /// slower without them).
     pub fn set_skip_idle(&mut self, on: bool) {
         self.skip_idle = on;
+        self.bus.set_fast_paths(on);
         self.idle = None;
+        self.fill = None;
     }
 
     /// Sets the buttons held on controller `port` (0 or 1).

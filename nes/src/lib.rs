@@ -19,6 +19,7 @@ pub mod cart;
 pub mod console;
 pub mod controller;
 pub mod cpu;
+mod fill;
 mod idle;
 pub mod ppu;
 pub mod savestate;

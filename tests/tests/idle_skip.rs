@@ -43,8 +43,21 @@ fn compare(frames: u32, timing: impl Fn(&mut Nes, u32)) {
             fast.frame_buffer() == slow.frame_buffer(),
             "frame {f}: picture differs"
         );
+        // Everything else too: CPU internals, open bus, PPU, APU, mapper.
+        assert!(
+            fast.save_state() == slow.save_state(),
+            "frame {f}: save state differs"
+        );
     }
     assert_eq!(fast.ram()[0xC0], 4, "the game is in play at the end");
+    // Both fast paths were exercised: the NMI wait and the per-frame RAM fill at $AC77.
+    assert!(fast.idle_cycles_skipped() > fast.fill_cycles_skipped());
+    assert!(
+        fast.fill_cycles_skipped() > u64::from(frames) * 1000,
+        "fill loop skipped: {} cycles",
+        fast.fill_cycles_skipped()
+    );
+    assert_eq!(slow.idle_cycles_skipped(), 0);
 }
 
 #[test]

@@ -26,7 +26,8 @@ impl Cpu {
     pub(super) fn run_dma<B: CpuBus>(&mut self, bus: &mut B, cpu_addr: u16) {
         let oam_page = bus.take_oam_dma();
         let mut oam_running = oam_page.is_some();
-        let oam_base = u16::from(oam_page.unwrap_or(0)) << 8;
+        let oam_page_num = oam_page.unwrap_or(0);
+        let oam_base = u16::from(oam_page_num) << 8;
         // OAM transfer progress: even = next is a read, odd = next is the write of `latch`.
         let mut oam_step: u16 = 0;
         let mut latch = 0u8;
@@ -57,6 +58,18 @@ impl Cpu {
                 _ => {}
             }
             let get = bus.cycles() & 1 == 0;
+            if get
+                && oam_running
+                && oam_step == 0
+                && !dmc_running
+                && bus.oam_dma_burst(oam_page_num)
+            {
+                // The lines did not move during the burst: two polls leave the latches
+                // (and their previous values) as 512 would have.
+                self.poll(bus);
+                self.poll(bus);
+                break;
+            }
             let dmc_ready = dmc_running && dmc_waits == 0;
             dmc_waits = dmc_waits.saturating_sub(1);
             if get && dmc_ready {

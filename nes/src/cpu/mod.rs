@@ -56,6 +56,13 @@ pub trait CpuBus {
     fn dmc_dma_request(&self) -> Option<u16>;
     /// Hands the fetched sample byte to the DMC.
     fn dmc_dma_complete(&mut self, val: u8);
+    /// Performs a whole OAM DMA transfer from `page` (256 get/put pairs, 512 cycles starting
+    /// on a get cycle) at once, if the bus can do so with exactly the same effects as cycle
+    /// by cycle and no interrupt line or DMA request can change meanwhile; returns whether
+    /// it did. Buses without such a shortcut keep the default.
+    fn oam_dma_burst(&mut self, _page: u8) -> bool {
+        false
+    }
 }
 
 /// The programmer-visible registers.
@@ -259,13 +266,15 @@ impl Cpu {
     fn poll<B: CpuBus>(&mut self, bus: &mut B) {
         let nmi = bus.nmi_line();
         self.prev_need_nmi = self.need_nmi;
-        self.need_nmi |= nmi && !self.nmi_line;
+        // Non-short-circuit `&`/`|` on bools: branch-free, fewer instructions per cycle
+        // (callgrind, `FRAMES_DIV=10` frames bench: 2,249.6 M → 2,167.6 M, −3.6%).
+        self.need_nmi |= nmi & !self.nmi_line;
         self.nmi_line = nmi;
         // Always ask the bus, even with I set: the real bus catches the APU up to its
         // scheduled events here (DMC fetch requests included).
         let irq = bus.irq_line();
         self.prev_run_irq = self.run_irq;
-        self.run_irq = irq && self.regs.p & flags::I == 0;
+        self.run_irq = irq & (self.regs.p & flags::I == 0);
     }
 
     #[inline(always)]

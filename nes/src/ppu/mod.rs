@@ -400,6 +400,20 @@ impl Ppu {
         self.master + 4 * to_set.min(to_clear) + 4
     }
 
+    /// The master time before which $2004 writes store to OAM (rendering is not under way):
+    /// `u64::MAX` with rendering off (only a $2001 write turns it on), the time the PPU
+    /// reaches the pre-render line when it is in post-render or vblank lines, else now.
+    #[must_use]
+    pub(crate) fn oam_writable_until(&self) -> u64 {
+        if !self.rendering() {
+            u64::MAX
+        } else if (240..=260).contains(&self.scanline) {
+            self.master + 4 * self.dots_until(261, 0)
+        } else {
+            self.master
+        }
+    }
+
     /// A CPU read of $2000–$2007 (`reg` = 0–7); the bus has caught the PPU up first.
     pub fn read_register(&mut self, reg: u16, cart: &mut Cart) -> u8 {
         self.read_reg(reg, cart)
