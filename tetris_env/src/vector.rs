@@ -1,4 +1,4 @@
-//! [`VecEnv`]: `n` environments stepped together on worker threads, with batched,
+//! [`VecEnv`]: `n` environments stepped together on threads (the caller's and workers), with batched,
 //! preallocated result buffers and Gymnasium's next-step autoreset.
 //!
 //! - Env `i` is built from the same spec with seed `seed + i` (and `reset(Some(s))` resets
@@ -71,6 +71,11 @@ pub struct VecEnv {
     obs_len: usize,
     space: crate::ActionSpace,
     kind: ObservationKind,
+    /// The first share of the envs, stepped on the caller's thread while the workers step
+    /// theirs (one wake-up fewer per step: 1 -> 2 threads scaled 1.52x with every share on a
+    /// worker, measured with 8 envs).
+    local: Group,
+    local_chunk: Chunk,
     workers: Vec<Worker>,
     obs: Vec<u8>,
     reward: Vec<f64>,
@@ -87,61 +92,81 @@ fn lock(chunk: &Mutex<Chunk>) -> MutexGuard<'_, Chunk> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn worker_loop(
-    mut envs: Vec<TetrisEnv>,
+/// A share of the envs and their pending autoresets, stepped by one thread.
+#[derive(Debug)]
+struct Group {
+    envs: Vec<TetrisEnv>,
+    /// Index of `envs[0]` in the whole vector.
     first: usize,
-    chunk: &Mutex<Chunk>,
-    cmd: &Receiver<Cmd>,
-    done: &Sender<()>,
-) {
-    let mut needs_reset = vec![false; envs.len()];
-    while let Ok(c) = cmd.recv() {
-        {
-            let mut guard = lock(chunk);
-            let ch = &mut *guard;
-            ch.error = None;
-            let len = ch.obs.len() / envs.len().max(1);
-            for (j, env) in envs.iter_mut().enumerate() {
-                let out = &mut ch.obs[j * len..(j + 1) * len];
-                let reset_seed = match c {
-                    Cmd::Reset(seed) => Some(seed.map(|s| s.wrapping_add((first + j) as u64))),
-                    Cmd::Step if needs_reset[j] => Some(None),
-                    Cmd::Step => None,
-                };
-                let r = match reset_seed {
-                    Some(seed) => env.reset(seed).map(|(obs, info)| {
-                        out.copy_from_slice(obs.data);
-                        ch.reward[j] = 0.0;
-                        ch.terminated[j] = false;
-                        ch.truncated[j] = false;
-                        ch.autoreset[j] = matches!(c, Cmd::Step);
-                        ch.info[j] = info;
-                        needs_reset[j] = false;
-                    }),
-                    None => env.step(ch.actions[j]).map(|s| {
-                        out.copy_from_slice(s.obs.data);
-                        ch.reward[j] = s.reward;
-                        ch.terminated[j] = s.terminated;
-                        ch.truncated[j] = s.truncated;
-                        ch.autoreset[j] = false;
-                        ch.info[j] = s.info;
-                        needs_reset[j] = s.terminated || s.truncated;
-                    }),
-                };
-                if let Err(e) = r {
-                    ch.error.get_or_insert(e);
-                }
+    needs_reset: Vec<bool>,
+}
+
+impl Group {
+    /// Runs `c` on every env of the group, results into `ch`.
+    fn run(&mut self, c: Cmd, ch: &mut Chunk) {
+        ch.error = None;
+        let len = ch.obs.len() / self.envs.len().max(1);
+        for (j, env) in self.envs.iter_mut().enumerate() {
+            let out = &mut ch.obs[j * len..(j + 1) * len];
+            let reset_seed = match c {
+                Cmd::Reset(seed) => Some(seed.map(|s| s.wrapping_add((self.first + j) as u64))),
+                Cmd::Step if self.needs_reset[j] => Some(None),
+                Cmd::Step => None,
+            };
+            let needs_reset = &mut self.needs_reset[j];
+            let r = match reset_seed {
+                Some(seed) => env.reset(seed).map(|(obs, info)| {
+                    out.copy_from_slice(obs.data);
+                    ch.reward[j] = 0.0;
+                    ch.terminated[j] = false;
+                    ch.truncated[j] = false;
+                    ch.autoreset[j] = matches!(c, Cmd::Step);
+                    ch.info[j] = info;
+                    *needs_reset = false;
+                }),
+                None => env.step(ch.actions[j]).map(|s| {
+                    out.copy_from_slice(s.obs.data);
+                    ch.reward[j] = s.reward;
+                    ch.terminated[j] = s.terminated;
+                    ch.truncated[j] = s.truncated;
+                    ch.autoreset[j] = false;
+                    ch.info[j] = s.info;
+                    *needs_reset = s.terminated || s.truncated;
+                }),
+            };
+            if let Err(e) = r {
+                ch.error.get_or_insert(e);
             }
         }
+    }
+}
+
+fn worker_loop(mut group: Group, chunk: &Mutex<Chunk>, cmd: &Receiver<Cmd>, done: &Sender<()>) {
+    while let Ok(c) = cmd.recv() {
+        group.run(c, &mut lock(chunk));
         if done.send(()).is_err() {
             return;
         }
     }
 }
 
+fn new_chunk(len: usize, obs_len: usize) -> Chunk {
+    Chunk {
+        actions: vec![0; len],
+        obs: vec![0; len * obs_len],
+        reward: vec![0.0; len],
+        terminated: vec![false; len],
+        truncated: vec![false; len],
+        autoreset: vec![false; len],
+        info: vec![Info::default(); len],
+        error: None,
+    }
+}
+
 impl VecEnv {
     /// Builds `n` envs from `spec` (env `i` with seed `spec.seed + i`, seed 0 if none) on
-    /// `threads` worker threads (at least 1, at most `n`).
+    /// `threads` threads (at least 1, at most `n`): the caller's, which steps the first share
+    /// itself, and `threads - 1` workers.
     pub fn new(rom: &Rom, spec: &EnvSpec, n: usize, threads: usize) -> Result<VecEnv> {
         spec.validate()?;
         if n == 0 {
@@ -156,29 +181,28 @@ impl VecEnv {
         let base_seed = spec.seed.unwrap_or(0);
         // The start-up (power-on, menus) is the same for every env: run it once and clone.
         let proto = TetrisEnv::new(rom, spec.clone())?;
-        let mut workers = Vec::with_capacity(threads);
-        let mut first = 0;
-        for w in 0..threads {
-            let len = n / threads + usize::from(w < n % threads);
-            let chunk = Arc::new(Mutex::new(Chunk {
-                actions: vec![0; len],
-                obs: vec![0; len * obs_len],
-                reward: vec![0.0; len],
-                terminated: vec![false; len],
-                truncated: vec![false; len],
-                autoreset: vec![false; len],
-                info: vec![Info::default(); len],
-                error: None,
-            }));
-            let envs: Vec<TetrisEnv> = (first..first + len)
+        let mut workers = Vec::with_capacity(threads - 1);
+        let group = |first: usize, len: usize| Group {
+            envs: (first..first + len)
                 .map(|i| proto.with_seed(base_seed.wrapping_add(i as u64)))
-                .collect();
+                .collect(),
+            first,
+            needs_reset: vec![false; len],
+        };
+        let local_len = n / threads + usize::from(n % threads > 0);
+        let local = group(0, local_len);
+        let local_chunk = new_chunk(local_len, obs_len);
+        let mut first = local_len;
+        for w in 1..threads {
+            let len = n / threads + usize::from(w < n % threads);
+            let chunk = Arc::new(Mutex::new(new_chunk(len, obs_len)));
+            let envs = group(first, len);
             let (cmd_tx, cmd_rx) = bounded::<Cmd>(1);
             let (done_tx, done_rx) = bounded::<()>(1);
             let ch = Arc::clone(&chunk);
             let thread = std::thread::Builder::new()
                 .name(format!("tetris-env-{w}"))
-                .spawn(move || worker_loop(envs, first, &ch, &cmd_rx, &done_tx))
+                .spawn(move || worker_loop(envs, &ch, &cmd_rx, &done_tx))
                 .map_err(|e| EnvError::Worker(format!("cannot start a worker thread: {e}")))?;
             workers.push(Worker {
                 first,
@@ -195,6 +219,8 @@ impl VecEnv {
             obs_len,
             space: spec.action_space,
             kind: spec.observation,
+            local,
+            local_chunk,
             workers,
             obs: vec![0; n * obs_len],
             reward: vec![0.0; n],
@@ -244,6 +270,8 @@ impl VecEnv {
                 space: self.space,
             });
         }
+        let local = self.local.envs.len();
+        self.local_chunk.actions.copy_from_slice(&actions[..local]);
         for w in &self.workers {
             lock(&w.chunk)
                 .actions
@@ -256,22 +284,16 @@ impl VecEnv {
         for w in &self.workers {
             w.cmd.send(cmd).map_err(|_| worker_died())?;
         }
+        self.local.run(cmd, &mut self.local_chunk);
         for w in &self.workers {
             w.done.recv().map_err(|_| worker_died())?;
         }
         let mut error = None;
-        for w in &self.workers {
-            let mut ch = lock(&w.chunk);
-            let r = w.first..w.first + w.len;
-            self.obs[r.start * self.obs_len..r.end * self.obs_len].copy_from_slice(&ch.obs);
-            self.reward[r.clone()].copy_from_slice(&ch.reward);
-            self.terminated[r.clone()].copy_from_slice(&ch.terminated);
-            self.truncated[r.clone()].copy_from_slice(&ch.truncated);
-            self.autoreset[r.clone()].copy_from_slice(&ch.autoreset);
-            self.info[r].copy_from_slice(&ch.info);
-            if let Some(e) = ch.error.take() {
-                error.get_or_insert(e);
-            }
+        let local_len = self.local.envs.len();
+        self.gather(0, local_len, None, &mut error);
+        for i in 0..self.workers.len() {
+            let (first, len) = (self.workers[i].first, self.workers[i].len);
+            self.gather(first, len, Some(i), &mut error);
         }
         if let Some(e) = error {
             return Err(e);
@@ -284,6 +306,34 @@ impl VecEnv {
             autoreset: &self.autoreset,
             info: &self.info,
         })
+    }
+
+    /// Copies one share's results (the local one, or worker `worker`'s) into the batch.
+    fn gather(
+        &mut self,
+        first: usize,
+        len: usize,
+        worker: Option<usize>,
+        error: &mut Option<EnvError>,
+    ) {
+        let mut guard;
+        let ch: &mut Chunk = match worker {
+            Some(i) => {
+                guard = lock(&self.workers[i].chunk);
+                &mut guard
+            }
+            None => &mut self.local_chunk,
+        };
+        let r = first..first + len;
+        self.obs[r.start * self.obs_len..r.end * self.obs_len].copy_from_slice(&ch.obs);
+        self.reward[r.clone()].copy_from_slice(&ch.reward);
+        self.terminated[r.clone()].copy_from_slice(&ch.terminated);
+        self.truncated[r.clone()].copy_from_slice(&ch.truncated);
+        self.autoreset[r.clone()].copy_from_slice(&ch.autoreset);
+        self.info[r].copy_from_slice(&ch.info);
+        if let Some(e) = ch.error.take() {
+            error.get_or_insert(e);
+        }
     }
 
     /// The observation kind of every env.
