@@ -75,25 +75,13 @@ pub struct Bus {
 /// `clone_from` reuses the destination's buffers, so restoring a snapshot allocates nothing.
 impl Clone for Bus {
     fn clone(&self) -> Bus {
-        let mut bus = Bus {
-            ram: self.ram,
+        Bus {
             ppu: self.ppu.clone(),
             apu: self.apu.clone(),
             cart: self.cart.clone(),
             pads: self.pads.clone(),
-            cycles: 0,
-            open_bus: 0,
-            oam_dma_page: None,
-            ppu_event: 0,
-            apu_event: 0,
-            event_cycle: 0,
-            nmi: false,
-            irq: false,
-            dma: false,
-            fast_paths: true,
-        };
-        bus.copy_scalars(self);
-        bus
+            ..*self
+        }
     }
 
     fn clone_from(&mut self, src: &Bus) {
@@ -209,8 +197,7 @@ impl Bus {
     /// The console's reset button: the PPU and APU reset; RAM, the cartridge and the clock
     /// carry on.
     pub fn reset(&mut self) {
-        self.catch_up_ppu(self.cycles * MASTER_PER_CPU);
-        self.apu.run_to(self.cycles);
+        self.sync();
         self.ppu.reset();
         self.apu.reset();
         self.cart.reset();
@@ -290,7 +277,9 @@ impl Bus {
     /// Brings the PPU and APU up to the present (end of the last CPU cycle), e.g. before a
     /// frame buffer is read.
     pub fn sync(&mut self) {
-        self.catch_up_ppu(self.cycles * MASTER_PER_CPU);
+        let now = self.cycles * MASTER_PER_CPU;
+        self.ppu
+            .run_to(now.saturating_sub(PPU_OFFSET), &mut self.cart);
         self.apu.run_to(self.cycles);
         self.refresh_events();
     }

@@ -39,23 +39,10 @@ pub struct Nes {
 
 impl Clone for Nes {
     fn clone(&self) -> Nes {
-        let Nes {
-            cpu,
-            bus,
-            skip_idle,
-            idle,
-            skipped,
-            fill,
-            fill_skipped,
-        } = self;
         Nes {
-            cpu: cpu.clone(),
-            bus: bus.clone(),
-            skip_idle: *skip_idle,
-            idle: *idle,
-            skipped: *skipped,
-            fill: *fill,
-            fill_skipped: *fill_skipped,
+            cpu: self.cpu.clone(),
+            bus: self.bus.clone(),
+            ..*self
         }
     }
 
