@@ -208,7 +208,7 @@ impl TetrisEnv {
             byte &= !(button::START | button::SELECT);
         }
         self.nes.set_buttons(0, Buttons::from_nes_py(byte));
-        advance(&mut self.nes, self.spec.frame_timing)?;
+        let crash = advance_or_crash(&mut self.nes, self.spec.frame_timing)?;
         self.episode.steps += 1;
 
         let ram_bytes = self.nes.ram();
@@ -239,7 +239,11 @@ impl TetrisEnv {
             && info.number_of_lines == 0
             && !info.left_play;
         info.won = won;
-        let terminated = top_out || won;
+        if let Some(pc) = crash {
+            info.crashed = true;
+            info.crash_pc = Some(pc);
+        }
+        let terminated = top_out || won || info.crashed;
         // As Gymnasium's TimeLimit: truncation is reported even on the terminal step.
         let truncated = (info.left_play && self.spec.start_select == StartSelect::Truncate)
             || self
@@ -427,6 +431,23 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
     Ok(())
 }
 
+/// Runs one frame as [`advance`] does, and says whether the game crashed in it: the CPU
+/// jammed (the PC of the jamming opcode), or the frame ended with the CPU running code
+/// from RAM (the game's code is all in ROM, $8000–$FFFF). NES Tetris crashes this way
+/// at high levels: the score routine overruns the frame, the NMI handler (which also uses
+/// the jump-table helper `switch_s_plus_2a` and its pointer at $0000) lands between the
+/// main thread's pointer set-up and its `JMP ($0000)`, and the main thread jumps into RAM.
+fn advance_or_crash(nes: &mut Nes, timing: FrameTiming) -> Result<Option<u16>> {
+    match advance(nes, timing) {
+        Ok(()) => {
+            let pc = nes.registers().pc;
+            Ok((pc < 0x8000).then_some(pc))
+        }
+        Err(EnvError::Emulator(nes::NesError::Jammed(jam))) => Ok(Some(jam.pc)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Runs `frames` frames with no buttons, writing `seed` to the game's RNG before each.
 fn run_seeded(nes: &mut Nes, timing: FrameTiming, seed: [u8; 2], frames: u32) -> Result<()> {
     nes.set_buttons(0, Buttons::NONE);
@@ -498,4 +519,92 @@ fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
         frames: B_TYPE_SETUP_LIMIT,
         mode,
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ObservationKind;
+
+    /// The ROM for unit tests: `Rom::default_path()`; missing, it fails under `CI=true` and
+    /// is skipped loudly otherwise.
+    pub(crate) fn rom() -> Option<Rom> {
+        let path = Rom::default_path();
+        if !path.exists() {
+            let msg = format!("no ROM at {} (scripts/fetch-rom.sh)", path.display());
+            assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{msg}");
+            eprintln!("\n*** SKIP: {msg} ***\n");
+            return None;
+        }
+        Some(Rom::from_file(&path).expect("the ROM loads"))
+    }
+
+    /// Writes where the game reads them a level and a board on which the falling piece
+    /// (made a vertical I at the left wall, no first-piece hang) clears `lines` rows when it
+    /// lands, and sets the score; everything after that is the game's own doing.
+    pub(crate) fn high_level_line_clear(env: &mut TetrisEnv, level: u8, lines: usize, score: u8) {
+        let mut snap = env.snapshot();
+        let r = snap.nes.ram_mut();
+        for base in [0x40, 0x60] {
+            r[base + 4] = level; // levelNumber
+            r[base + 2] = 0x11; // currentPiece: Iv
+            r[base] = 0; // tetriminoX
+            r[base + 0x0E] = 0; // autorepeatY: no first-piece hang
+            r[base + 0x13..base + 0x16].fill(score); // score (BCD)
+        }
+        for row in 20 - lines..20 {
+            r[ram::BOARD + row * 10 + 1..ram::BOARD + row * 10 + 10].fill(0x7B);
+        }
+        env.restore(&snap).expect("same ROM");
+    }
+
+    #[test]
+    fn a_crash_ends_the_episode_and_leaves_the_console_inspectable() {
+        let Some(rom) = rom() else { return };
+        let mut crashes = 0;
+        for timing in [FrameTiming::AfterNmi, FrameTiming::Vblank] {
+            let spec = EnvSpec::from_id("TetrisA-v0")
+                .expect("id")
+                .observation(ObservationKind::None)
+                .frame_timing(timing)
+                .deterministic(true);
+            let mut env = TetrisEnv::new(&rom, spec).expect("env");
+            // The score routine adds the line points level + 1 times: from about level 240
+            // it overruns the frame far enough for the NMI to break the main thread's jump.
+            for (level, lines, score) in [(250, 3, 0x00), (250, 2, 0x00), (253, 3, 0x45)] {
+                env.reset(None).expect("reset");
+                high_level_line_clear(&mut env, level, lines, score);
+                let mut end = None;
+                for _ in 0..300 {
+                    let s = env.step(0).expect("a crash is not an error");
+                    if s.terminated || s.truncated {
+                        end = Some(s);
+                        break;
+                    }
+                }
+                // Not every clear crashes (it depends on where the NMI lands): the game
+                // then plays on.
+                let Some(s) = end.filter(|s| s.info.crashed) else {
+                    continue;
+                };
+                assert!(s.terminated && !s.truncated);
+                crashes += 1;
+                let pc = s.info.crash_pc.expect("the crash has a PC");
+                assert!(pc < 0x8000, "the CPU ran into RAM: {pc:04X}");
+                assert_eq!(s.info.level, level);
+                assert!(env.is_done());
+                assert!(matches!(env.step(0), Err(EnvError::EpisodeEnded)));
+                // The console is as it crashed.
+                assert_eq!(env.state().level(), level);
+                assert!(env.info().crashed);
+                env.reset(None).expect("a crashed episode resets");
+                assert!(!env.info().crashed);
+                assert!(env.step(0).is_ok());
+            }
+        }
+        assert!(
+            crashes > 0,
+            "at least one of the line clears crashes the game"
+        );
+    }
 }

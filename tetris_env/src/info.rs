@@ -45,6 +45,14 @@ pub struct Info {
     pub top_out: bool,
     /// B-type: the 25 lines were cleared.
     pub won: bool,
+    /// The game crashed (the CPU jammed, or ran into RAM): the episode is terminated, the
+    /// console is left as it crashed (inspect it with `env.console()`, `env.state()`).
+    /// NES Tetris does this at very high levels (see `docs/agents.md`); `level` is the level
+    /// it crashed at.
+    pub crashed: bool,
+    /// Where the CPU was when the crash was seen: the jamming opcode's address, or the
+    /// address in RAM it was running; `None` unless `crashed`.
+    pub crash_pc: Option<u16>,
     /// Steps taken in this episode.
     pub episode_step: u64,
     /// The two bytes written to the game's RNG at reset.
