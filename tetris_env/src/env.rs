@@ -65,6 +65,12 @@ pub(crate) struct Episode {
     b_goal_set: bool,
     seed_bytes: [u8; 2],
     info: Info,
+    /// Frames emulated since the reset began.
+    frames: u64,
+    /// The game's piece count after the last frame.
+    pieces: u32,
+    /// Frames since the piece count last grew.
+    frames_since_spawn: u32,
 }
 
 impl Episode {
@@ -76,7 +82,25 @@ impl Episode {
             b_goal_set: false,
             seed_bytes: [0, 0],
             info: Info::default(),
+            frames: 0,
+            pieces: 0,
+            frames_since_spawn: 0,
         }
+    }
+
+    /// Counts a frame just emulated; returns whether a piece spawned in it (the game's piece
+    /// count grew; a new game resetting the count is no spawn).
+    fn count_frame(&mut self, ram_bytes: &[u8; 0x800]) -> bool {
+        self.frames += 1;
+        let pieces = GameState::new(ram_bytes).pieces_dealt();
+        let spawned = pieces > self.pieces;
+        self.pieces = pieces;
+        if spawned {
+            self.frames_since_spawn = 0;
+        } else {
+            self.frames_since_spawn = self.frames_since_spawn.saturating_add(1);
+        }
+        spawned
     }
 }
 
@@ -164,15 +188,18 @@ impl TetrisEnv {
         self.nes.clone_from(&self.start);
         self.nes.set_headless(!self.spec.observation.needs_video());
         self.nes.set_audio(self.audio);
-        run_seeded(
-            &mut self.nes,
-            self.spec.frame_timing,
-            seed_bytes,
-            RESET_FRAMES,
-        )?;
+        let mut episode = Episode::new();
+        episode.pieces = GameState::new(self.nes.ram()).pieces_dealt();
+        let timing = self.spec.frame_timing;
+        self.nes.set_buttons(0, Buttons::NONE);
+        for _ in 0..RESET_FRAMES {
+            self.nes.ram_mut()[ram::RNG..ram::RNG + 2].copy_from_slice(&seed_bytes);
+            advance(&mut self.nes, timing)?;
+            episode.count_frame(self.nes.ram());
+        }
         let mut tracker = RewardTracker::default();
         if self.spec.game_type == GameType::B {
-            wait_for_b_type_setup(&mut self.nes, self.spec.frame_timing)?;
+            wait_for_b_type_setup(&mut self.nes, timing, &mut episode)?;
             let s = GameState::new(self.nes.ram());
             tracker = RewardTracker::new(
                 s.score().unwrap_or(0),
@@ -182,13 +209,15 @@ impl TetrisEnv {
         }
         let mut info = Info::from_ram(self.nes.ram());
         info.seed_bytes = seed_bytes;
+        info.new_piece = true;
+        info.frames_since_spawn = episode.frames_since_spawn;
+        info.episode_frames = episode.frames;
         self.episode = Episode {
             status: Status::Running,
-            steps: 0,
             tracker,
-            b_goal_set: false,
             seed_bytes,
             info,
+            ..episode
         };
         self.update_b_goal();
         self.write_obs();
@@ -210,9 +239,14 @@ impl TetrisEnv {
         self.nes.set_buttons(0, Buttons::from_nes_py(byte));
         let crash = advance_or_crash(&mut self.nes, self.spec.frame_timing)?;
         self.episode.steps += 1;
+        let new_piece = self.episode.count_frame(self.nes.ram());
 
         let ram_bytes = self.nes.ram();
         let mut info = Info::from_ram(ram_bytes);
+        info.new_piece = new_piece;
+        info.frames_since_spawn = self.episode.frames_since_spawn;
+        info.frames = 1;
+        info.episode_frames = self.episode.frames;
         let r = self.episode.tracker.step(
             &self.spec.reward,
             self.spec.game_type,
@@ -503,7 +537,7 @@ fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
 
 /// B-type: runs no-input frames until the game has set up its 25-line goal and a piece is in
 /// play.
-fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
+fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming, episode: &mut Episode) -> Result<()> {
     for _ in 0..B_TYPE_SETUP_LIMIT {
         let s = GameState::new(nes.ram());
         if s.in_play()
@@ -513,6 +547,7 @@ fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
             return Ok(());
         }
         frame(nes, timing, button::NOOP)?;
+        episode.count_frame(nes.ram());
     }
     let mode = nes.ram()[ram::GAME_MODE];
     Err(EnvError::MenuSkip {
