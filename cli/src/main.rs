@@ -6,6 +6,7 @@
 mod cmd;
 mod png_out;
 mod rom_path;
+mod run_dir;
 mod schedule;
 mod sdl;
 
@@ -46,6 +47,11 @@ enum Command {
     Replay(cmd::replay::ReplayArgs),
     /// Runs a ROM from power-on for some frames and saves the last picture as a PNG.
     Screenshot(cmd::screenshot::ScreenshotArgs),
+    /// Learns the placement agent's weights (noisy cross-entropy method) into a run folder:
+    /// policy, events, learning curve, checkpoint.
+    Train(cmd::train::TrainArgs),
+    /// Lists the training runs under DIR with their settings and best results.
+    Runs(cmd::runs::RunsArgs),
     /// ROM tools.
     Rom {
         #[command(subcommand)]
@@ -96,6 +102,8 @@ fn main() -> ExitCode {
         Some(Command::Bench(args)) => cmd::bench::run(&args),
         Some(Command::Movie(args)) => cmd::movie::run(&args),
         Some(Command::Replay(args)) => cmd::replay::run(&args),
+        Some(Command::Train(args)) => cmd::train::run(&args),
+        Some(Command::Runs(args)) => cmd::runs::run(&args),
         Some(Command::Rom {
             command: RomCommand::Info { file, json },
         }) => cmd::rom::info(&file, json),

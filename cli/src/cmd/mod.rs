@@ -7,8 +7,10 @@ pub mod play;
 pub mod random;
 pub mod replay;
 pub mod rom;
+pub mod runs;
 pub mod screenshot;
 pub mod trace;
+pub mod train;
 
 use crate::CliError;
 use std::path::Path;
