@@ -268,6 +268,7 @@ impl VecEnv {
             return Err(EnvError::InvalidAction {
                 action: bad,
                 space: self.space,
+                masked: false,
             });
         }
         let local = self.local.envs.len();
