@@ -12,6 +12,7 @@
 //! - `step`: hold the action's buttons on controller 1 for one frame.
 
 use crate::actions::button;
+use crate::features::{Features, LastPlacement};
 use crate::info::Info;
 use crate::observation::{self, Observation};
 use crate::placement::{self, ActionMask, IllegalAction};
@@ -19,7 +20,7 @@ use crate::planner::{Plan, PlanState, Planner};
 use crate::ram::{self, GameState, GameType};
 use crate::reward::RewardTracker;
 use crate::rom::Rom;
-use crate::rules::PiecePosition;
+use crate::rules::{Board, PiecePosition};
 use crate::seeding::Mt19937;
 use crate::snapshot::{Snapshot, SnapshotError};
 use crate::spec::{EnvSpec, FrameTiming, StartSelect};
@@ -93,6 +94,8 @@ pub(crate) struct Episode {
     falling: Option<PiecePosition>,
     /// Placements that locked elsewhere than planned.
     mismatches: u32,
+    /// The last piece locked: what it did (for the features).
+    last_placement: Option<LastPlacement>,
 }
 
 impl Episode {
@@ -109,6 +112,7 @@ impl Episode {
             frames_since_spawn: 0,
             falling: None,
             mismatches: 0,
+            last_placement: None,
         }
     }
 
@@ -270,13 +274,19 @@ impl TetrisEnv {
     /// (unless [`IllegalAction::Terminate`]), or a step after the episode ended (or before
     /// the first reset), is an error and changes nothing.
     pub fn step(&mut self, action: u32) -> Result<Step> {
+        self.step_with(action, |_| {})
+    }
+
+    /// [`TetrisEnv::step`], calling `each_frame` with the console after every frame the
+    /// step emulates (to show or record a placement step frame by frame).
+    pub fn step_with(&mut self, action: u32, mut each_frame: impl FnMut(&Nes)) -> Result<Step> {
         match self.episode.status {
             Status::New => return Err(EnvError::NotReset),
             Status::Ended => return Err(EnvError::EpisodeEnded),
             Status::Running => {}
         }
         if self.spec.action_space.is_placement() {
-            return self.step_placement(action);
+            return self.step_placement(action, &mut each_frame);
         }
         let mut byte = self.spec.action_space.byte(action)?;
         if self.spec.start_select == StartSelect::Mask {
@@ -284,11 +294,12 @@ impl TetrisEnv {
         }
         self.episode.steps += 1;
         let f = self.frame(byte)?;
+        each_frame(&self.nes);
         Ok(self.finish(f.reward, f.info, f.terminated))
     }
 
     /// One placement step (see [`TetrisEnv::step`]).
-    fn step_placement(&mut self, action: u32) -> Result<Step> {
+    fn step_placement(&mut self, action: u32, each_frame: &mut dyn FnMut(&Nes)) -> Result<Step> {
         let space = self.spec.action_space;
         if action >= space.n() {
             return Err(EnvError::InvalidAction {
@@ -334,6 +345,7 @@ impl TetrisEnv {
                 button::NOOP
             };
             let f = self.frame(byte)?;
+            each_frame(&self.nes);
             frames += 1;
             reward += f.reward;
             lines += f.info.lines_cleared;
@@ -385,13 +397,18 @@ impl TetrisEnv {
         info.frames_since_spawn = self.episode.frames_since_spawn;
         info.frames = 1;
         info.episode_frames = self.episode.frames;
-        // A piece that was falling and no longer is locked this frame (playState 2).
+        // A piece that was falling and no longer is locked this frame (playState 2; its
+        // cells are written into the playfield in a later frame).
         if self.episode.falling.is_some() && info.falling.is_none() {
             info.locked = GameState::new(ram_bytes).piece().map(|o| PiecePosition {
                 orientation: o,
                 x: info.piece_x,
                 y: info.piece_y,
             });
+            if let Some(at) = info.locked {
+                self.episode.last_placement =
+                    Some(LastPlacement::measure(&Board::from_ram(ram_bytes), at));
+            }
         }
         self.episode.falling = info.falling;
         let r = self.episode.tracker.step(
@@ -495,7 +512,19 @@ impl TetrisEnv {
     }
 
     fn write_obs(&mut self) {
-        observation::write(self.spec.observation, &self.nes, &mut self.obs);
+        observation::write(
+            self.spec.observation,
+            &self.nes,
+            self.episode.last_placement,
+            &mut self.obs,
+        );
+    }
+
+    /// The feature vector now ([`crate::features`]), whatever the observation kind: the
+    /// locked board, the last placement, the falling and next pieces.
+    #[must_use]
+    pub fn features(&self) -> Features {
+        observation::features(self.nes.ram(), self.episode.last_placement)
     }
 
     /// The current observation (of the last step or reset), borrowed from the env.

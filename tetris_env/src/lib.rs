@@ -52,10 +52,12 @@
 //! ```
 
 pub mod actions;
+pub mod agent;
 pub mod checks;
 pub mod env;
 pub mod env_id;
 pub mod error;
+pub mod features;
 pub mod info;
 pub mod movie;
 pub mod observation;
@@ -71,9 +73,11 @@ pub mod spec;
 pub mod vector;
 
 pub use actions::ActionSpace;
+pub use agent::{HeuristicAgent, Weights};
 pub use env::{Step, TetrisEnv};
 pub use env_id::EnvId;
 pub use error::{EnvError, Result};
+pub use features::{BoardFeatures, Features};
 pub use info::{GymInfo, Info};
 pub use observation::{Observation, ObservationKind};
 pub use placement::{ActionMask, IllegalAction, PlacementOptions};
