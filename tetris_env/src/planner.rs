@@ -417,21 +417,180 @@ impl Planner {
     pub fn plan_from(&mut self, state: &PlanState) -> &Plan {
         self.plan.clear();
         self.plan.state = Some(*state);
+        let drops = Drops::new(&state.board);
         let kind = state.kind();
         for &rotation in Rotation::for_kind(kind) {
+            // Every route of this rotation: [0] no shift, [k] k to the right, [9 + k] k
+            // to the left.
+            let mut locks = [None; 1 + 2 * MAX_SHIFTS as usize];
+            locks[0] = Some(simulate_with(
+                state,
+                &self.model,
+                Route::new(rotation, 0),
+                &drops,
+            ));
+            for dir in [1i8, -1] {
+                let at = if dir > 0 { 1 } else { 1 + MAX_SHIFTS as usize };
+                shifted_locks(
+                    state,
+                    &self.model,
+                    rotation,
+                    dir,
+                    &drops,
+                    &mut locks[at..at + MAX_SHIFTS as usize],
+                );
+            }
             // Fewest presses first: a lock position keeps the first route found.
-            for k in 0..=MAX_SHIFTS {
-                for shift in if k == 0 { [0, 0] } else { [k, -k] } {
-                    let route = Route::new(rotation, shift);
-                    self.plan.add(simulate(state, &self.model, route), route);
-                    if k == 0 {
-                        break;
+            self.plan.add(
+                locks[0].unwrap_or(state.falling.pos),
+                Route::new(rotation, 0),
+            );
+            for k in 1..=MAX_SHIFTS {
+                for (shift, i) in [(k, k as usize), (-k, (MAX_SHIFTS + k) as usize)] {
+                    if let Some(lock) = locks[i] {
+                        self.plan.add(lock, Route::new(rotation, shift));
                     }
                 }
             }
         }
         &self.plan
     }
+}
+
+/// Straight drops on one board in O(1): for every column, its filled rows as bits (row r
+/// at bit r + 2, the floor at bit 22).
+struct Drops {
+    columns: [u32; rules::COLS],
+}
+
+impl Drops {
+    fn new(board: &Board) -> Drops {
+        let mut columns = [1u32 << (rules::ROWS + rules::HIDDEN_ROWS); rules::COLS];
+        for r in -(rules::HIDDEN_ROWS as i32)..rules::ROWS as i32 {
+            let row = board.row(r);
+            for (c, col) in columns.iter_mut().enumerate() {
+                *col |= u32::from(row >> c & 1) << (r + rules::HIDDEN_ROWS as i32);
+            }
+        }
+        Drops { columns }
+    }
+
+    /// Where a piece at a valid position ends if it only falls (as [`Board::drop_row`]):
+    /// each cell can fall as far as the empty rows under it in its column.
+    fn drop(&self, pos: PiecePosition) -> PiecePosition {
+        let mut fall = u32::MAX;
+        for (r, c) in pos.cells() {
+            let below = self.columns[c as usize] >> (i32::from(r) + rules::HIDDEN_ROWS as i32 + 1);
+            fall = fall.min(below.trailing_zeros());
+        }
+        PiecePosition {
+            y: pos.y + fall as u8,
+            ..pos
+        }
+    }
+}
+
+/// The locks of the routes `rotation` with 1..=9 shifts towards `dir`, from one simulation
+/// of the longest route: a route that stops shifting after `k` presses is the same as the
+/// longer ones up to its last press, and from there (its rotation presses done) the piece
+/// only falls, straight down. `out[k - 1]` gets the lock of `k` shifts.
+fn shifted_locks(
+    state: &PlanState,
+    model: &InputModel,
+    rotation: Rotation,
+    dir: i8,
+    drops: &Drops,
+    out: &mut [Option<PiecePosition>],
+) {
+    let longest = Route::new(rotation, dir * MAX_SHIFTS);
+    let rotation_done = Route::new(rotation, 0).last_input_frame(model);
+    let mut f = state.falling;
+    let board = &state.board;
+    let mut prev = state.held;
+    let mut skip = false;
+    if let Some((newly, held)) = state.latched {
+        if f.tick(board, state.level, newly, held) == Tick::Locked {
+            out.fill(Some(f.pos));
+            return;
+        }
+        skip = rules::skips_next_frame(held);
+        prev = held;
+    }
+    let mut k = 0usize;
+    let last = longest.last_input_frame(model).unwrap_or(0);
+    for frame in 0..=last {
+        let b = longest.buttons(model, frame);
+        if skip {
+            skip = false;
+        } else {
+            if f.tick(board, state.level, b & !prev, b) == Tick::Locked {
+                out[k..].fill(Some(f.pos));
+                return;
+            }
+            skip = rules::skips_next_frame(b);
+        }
+        prev = b;
+        // The k-th shift press (or hold, for DAS) ends on this frame: the route of k shifts
+        // stops here.
+        if k < out.len() && frame == model.shift_frame(k as u32) {
+            out[k] = Some(if rotation_done.is_some_and(|r| r > frame) {
+                // Its rotation presses are not over: play them out from here.
+                let route = Route::new(rotation, dir * (k as i8 + 1));
+                continue_route(state, model, route, f, prev, skip, frame + 1, drops)
+            } else {
+                drops.drop(f.pos)
+            });
+            k += 1;
+        }
+    }
+}
+
+/// Plays the rest of `route` from frame `from` on, the piece being `f`; returns the lock.
+#[allow(clippy::too_many_arguments)]
+fn continue_route(
+    state: &PlanState,
+    model: &InputModel,
+    route: Route,
+    mut f: Falling,
+    mut prev: u8,
+    mut skip: bool,
+    from: u32,
+    drops: &Drops,
+) -> PiecePosition {
+    if let Some(last) = route.last_input_frame(model) {
+        for frame in from..=last {
+            let b = route.buttons(model, frame);
+            if skip {
+                skip = false;
+            } else {
+                if f.tick(&state.board, state.level, b & !prev, b) == Tick::Locked {
+                    return f.pos;
+                }
+                skip = rules::skips_next_frame(b);
+            }
+            prev = b;
+        }
+    }
+    drops.drop(f.pos)
+}
+
+fn simulate_with(
+    state: &PlanState,
+    model: &InputModel,
+    route: Route,
+    drops: &Drops,
+) -> PiecePosition {
+    let mut f = state.falling;
+    let mut prev = state.held;
+    let mut skip = false;
+    if let Some((newly, held)) = state.latched {
+        if f.tick(&state.board, state.level, newly, held) == Tick::Locked {
+            return f.pos;
+        }
+        skip = rules::skips_next_frame(held);
+        prev = held;
+    }
+    continue_route(state, model, route, f, prev, skip, 0, drops)
 }
 
 /// Sideways presses tried each way: enough to cross the playfield. (Taps that a block
@@ -472,5 +631,89 @@ pub fn simulate(state: &PlanState, model: &InputModel, route: Route) -> PiecePos
     PiecePosition {
         y: y as u8,
         ..f.pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan by brute force over the model's routes, one full simulation each.
+    fn naive(state: &PlanState, model: &InputModel) -> Vec<Placement> {
+        let mut plan = Plan {
+            state: Some(*state),
+            ..Plan::default()
+        };
+        for &rotation in Rotation::for_kind(state.kind()) {
+            for k in 0..=MAX_SHIFTS {
+                for shift in if k == 0 { vec![0] } else { vec![k, -k] } {
+                    let route = Route::new(rotation, shift);
+                    plan.add(simulate(state, model, route), route);
+                }
+            }
+        }
+        plan.placements
+    }
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+    }
+
+    #[test]
+    fn the_shared_simulation_equals_one_simulation_per_route() {
+        let mut rng = Rng(0x1234_5678);
+        let models = [
+            InputModel::default(),
+            InputModel::tap_hz(10).unwrap_or_default(),
+            InputModel::tap_hz(20).unwrap_or_default(),
+            InputModel::das(),
+            InputModel {
+                soft_drop: false,
+                ..InputModel::default()
+            },
+        ];
+        let mut checked = 0;
+        for _ in 0..3000 {
+            // A random stack: rows from a random height down, each cell filled at 70%.
+            let mut board = Board::empty();
+            let top = 4 + (rng.next() % 16) as i32;
+            for r in top..20 {
+                for c in 0..10 {
+                    if rng.next() % 10 < 7 {
+                        board.set(r, c);
+                    }
+                }
+            }
+            let kind = PieceKind::ALL[(rng.next() % 7) as usize];
+            let mut falling = Falling::spawn(kind, (rng.next() % 17) as u8);
+            if !board.fits_at(falling.pos) {
+                continue;
+            }
+            falling.fall_timer = (rng.next() % 4) as u8;
+            if rng.next() % 5 == 0 {
+                falling.drop_repeat = 0xA0 + (rng.next() % 96) as u8;
+            }
+            let level = [0u8, 9, 18, 19, 29, 40][(rng.next() % 6) as usize];
+            let state = PlanState {
+                board,
+                falling,
+                level,
+                held: 0,
+                latched: (rng.next() % 2 == 0).then_some((0, 0)),
+            };
+            let model = models[(rng.next() % models.len() as u64) as usize];
+            let mut planner = Planner::new(model).unwrap_or_default();
+            let fast = planner.plan_from(&state).placements().to_vec();
+            assert_eq!(fast, naive(&state, &model), "{state:?} {model:?}");
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked}");
     }
 }
