@@ -70,6 +70,6 @@ pub use observation::{Observation, ObservationKind};
 pub use ram::{GameState, GameType};
 pub use reward::RewardConfig;
 pub use rom::Rom;
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, SpecCheck};
 pub use spec::{EnvSpec, FrameTiming, StartSelect};
 pub use vector::{VecEnv, VecStep};

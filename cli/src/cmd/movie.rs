@@ -56,11 +56,8 @@ pub fn run(args: &MovieArgs) -> Result<ExitCode, CliError> {
             .checks
             .iter()
             .map(|(k, v)| {
-                k.parse::<usize>().map(|f| (f, v)).map_err(|_| {
-                    CliError::Other(format!(
-                        "checks for {}: frame {k:?} is not a number",
-                        e.file
-                    ))
+                usize::try_from(*k).map(|f| (f, v)).map_err(|_| {
+                    CliError::Other(format!("checks for {}: frame {k} is not a number", e.file))
                 })
             })
             .collect::<Result<_, _>>()?,

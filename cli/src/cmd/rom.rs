@@ -2,10 +2,11 @@
 //! whether it is the NES Tetris ROM the environment supports.
 
 use crate::CliError;
-use nes::cart::{hex, TETRIS_SHA1_HEX};
+use nes::cart::hex;
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
+use tetris_env::rom::{is_supported_tetris, TETRIS_SHA1};
 
 #[derive(Debug, Serialize)]
 struct Info<'a> {
@@ -41,7 +42,7 @@ pub fn info(path: &Path, json: bool) -> Result<ExitCode, CliError> {
         crc32: format!("{:08X}", cart.crc32()),
         rom_sha1: hex(&cart.rom_sha1()),
         rom_crc32: format!("{:08X}", cart.rom_crc32()),
-        supported_tetris: cart.is_supported_tetris(),
+        supported_tetris: is_supported_tetris(&cart.sha1()),
     };
     if json {
         let text =
@@ -82,7 +83,10 @@ pub fn info(path: &Path, json: bool) -> Result<ExitCode, CliError> {
     if info.supported_tetris {
         println!("Tetris:      yes, the supported NES Tetris (USA) ROM");
     } else {
-        println!("Tetris:      no (the environment needs SHA-1 {TETRIS_SHA1_HEX})");
+        println!(
+            "Tetris:      no (the environment needs SHA-1 {})",
+            hex(&TETRIS_SHA1)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
