@@ -54,11 +54,17 @@ pub const EXCERPT_CHARS: usize = 60;
 /// workspace: the CLI quotes paths and input lines with it too.
 #[must_use]
 pub fn excerpt(text: &str) -> String {
+    excerpt_n(text, EXCERPT_CHARS)
+}
+
+/// [`excerpt`] cut at `max` characters (paths get more room than input lines).
+#[must_use]
+pub fn excerpt_n(text: &str, max: usize) -> String {
     let count = text.chars().count();
-    if count <= EXCERPT_CHARS {
+    if count <= max {
         return format!("{text:?}");
     }
-    let head: String = text.chars().take(EXCERPT_CHARS).collect();
+    let head: String = text.chars().take(max).collect();
     format!("{head:?}… ({count} characters)")
 }
 

@@ -1,30 +1,35 @@
 //! `tetris-nes bench [--json]`: environment throughput on this machine — steps/s of one env for
 //! each observation kind, a `VecEnv` on 1, 2 and 4 worker threads, and the time of a
-//! snapshot + restore. Random actions (SIMPLE_MOVEMENT, a fixed xorshift stream), resets when
-//! an episode ends. Figures go to docs/benchmarks.md with the command that produced them.
+//! snapshot + restore. Random actions (SIMPLE_MOVEMENT, a fixed SplitMix64 stream), resets
+//! when an episode ends. `--vec-envs` is at most 1024 and `--steps` at most 10^9: bounded
+//! memory and time. Figures go to docs/benchmarks.md with the command that produced them.
 
+use crate::output::{outln, Stdout};
 use crate::CliError;
+use clap::value_parser;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+use tetris_env::seeding::SplitMix64;
 use tetris_env::{ActionSpace, EnvSpec, ObservationKind, Rom, VecEnv};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// The Tetris ROM (default: $TETRIS_ROM, else roms/Tetris.nes).
+    /// The Tetris ROM [default: $TETRIS_ROM, else ./roms/Tetris.nes, else
+    /// ../../roms/Tetris.nes next to the executable].
     #[arg(long)]
     rom: Option<PathBuf>,
     /// Environment id.
     #[arg(short = 'e', long = "env", default_value = "TetrisA-v0")]
     env: String,
     /// Steps per single-env measurement (RGB uses a fifth of it).
-    #[arg(long, default_value_t = 50_000)]
+    #[arg(long, default_value_t = 50_000, value_parser = value_parser!(u64).range(1..=1_000_000_000))]
     steps: u64,
-    /// Envs in the vector env.
-    #[arg(long, default_value_t = 8)]
-    vec_envs: usize,
+    /// Envs in the vector env, 1-1024.
+    #[arg(long, default_value_t = 8, value_parser = value_parser!(u16).range(1..=1024))]
+    vec_envs: u16,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -38,27 +43,11 @@ struct Report {
     snapshot_restore_ns: f64,
 }
 
-/// A fixed pseudo-random action stream (xorshift64).
-struct Actions(u64);
-
-impl Actions {
-    fn next(&mut self, n: u32) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % u64::from(n)) as u32
-    }
-}
-
-fn env_err(e: tetris_env::EnvError) -> CliError {
-    CliError::Other(e.to_string())
-}
-
 pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
-    let rom = super::load_rom(args.rom.as_deref())?;
-    let base = EnvSpec::from_id(&args.env)
-        .map_err(env_err)?
-        .action_space(ActionSpace::SimpleMovement);
+    let base = EnvSpec::from_id(&args.env)?.action_space(ActionSpace::SimpleMovement);
+    let (rom, _) = crate::rom_path::load_tetris(args.rom.as_deref())?;
+    let mut out = Stdout::new();
+    let vec_envs = usize::from(args.vec_envs);
     let mut single = BTreeMap::new();
     let kinds = [
         ("none", ObservationKind::None),
@@ -74,19 +63,24 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
         };
         let rate = single_env(&rom, &base.clone().observation(kind), steps)?;
         if !args.json {
-            println!("single env, {name:5} observation: {rate:>10.0} steps/s");
+            outln!(
+                out,
+                "single env, {name:5} observation: {rate:>10.0} steps/s"
+            )?;
+            out.flush()?;
         }
         single.insert(name, rate);
     }
     let mut vec = BTreeMap::new();
     for threads in [1usize, 2, 4] {
         let spec = base.clone().observation(ObservationKind::Board);
-        let rate = vec_env(&rom, &spec, args.vec_envs, threads, args.steps)?;
+        let rate = vec_env(&rom, &spec, vec_envs, threads, args.steps)?;
         if !args.json {
-            println!(
-                "VecEnv {} envs, {threads} thread(s): {rate:>10.0} steps/s",
-                args.vec_envs
-            );
+            outln!(
+                out,
+                "VecEnv {vec_envs} envs, {threads} thread(s): {rate:>10.0} steps/s"
+            )?;
+            out.flush()?;
         }
         vec.insert(threads.to_string(), rate);
     }
@@ -99,29 +93,30 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
     };
     if args.json {
         let text = serde_json::to_string(&report).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{text}");
+        outln!(out, "{text}")?;
     } else {
-        println!("snapshot + restore: {snapshot_restore_ns:.0} ns");
+        outln!(out, "snapshot + restore: {snapshot_restore_ns:.0} ns")?;
         if let (Some(one), Some(two)) = (report.vec.get("1"), report.vec.get("2")) {
-            println!("VecEnv scaling 1 -> 2 threads: {:.2}x", two / one);
+            outln!(out, "VecEnv scaling 1 -> 2 threads: {:.2}x", two / one)?;
         }
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn single_env(rom: &Rom, spec: &EnvSpec, steps: u64) -> Result<f64, CliError> {
-    let mut env = spec.build(rom).map_err(env_err)?;
+    let mut env = spec.build(rom)?;
     let n = env.action_count();
-    let mut actions = Actions(0x9E37_79B9_7F4A_7C15);
-    env.reset(Some(0)).map_err(env_err)?;
+    let mut actions = SplitMix64::new(0x9E37_79B9_7F4A_7C15);
+    env.reset(Some(0))?;
     let t = Instant::now();
     for _ in 0..steps {
         let done = {
-            let s = env.step(actions.next(n)).map_err(env_err)?;
+            let s = env.step(actions.below(n))?;
             s.terminated || s.truncated
         };
         if done {
-            env.reset(None).map_err(env_err)?;
+            env.reset(None)?;
         }
     }
     Ok(steps as f64 / t.elapsed().as_secs_f64())
@@ -134,37 +129,33 @@ fn vec_env(
     threads: usize,
     steps: u64,
 ) -> Result<f64, CliError> {
-    let mut venv = VecEnv::new(rom, spec, n, threads).map_err(env_err)?;
+    let mut venv = VecEnv::new(rom, spec, n, threads)?;
     let count = spec.action_space.n();
-    let mut actions = Actions(0x2545_F491_4F6C_DD1D);
+    let mut actions = SplitMix64::new(0x2545_F491_4F6C_DD1D);
     let mut batch = vec![0u32; n];
-    let _ = venv.reset(Some(0)).map_err(env_err)?;
+    let _ = venv.reset(Some(0))?;
     let rounds = (steps / n as u64).max(1);
     let t = Instant::now();
     for _ in 0..rounds {
         for a in &mut batch {
-            *a = actions.next(count);
+            *a = actions.below(count);
         }
-        let _ = venv.step(&batch).map_err(env_err)?;
+        let _ = venv.step(&batch)?;
     }
     Ok((rounds * n as u64) as f64 / t.elapsed().as_secs_f64())
 }
 
 fn snapshot_restore(rom: &Rom, spec: &EnvSpec) -> Result<f64, CliError> {
-    let mut env = spec
-        .clone()
-        .observation(ObservationKind::None)
-        .build(rom)
-        .map_err(env_err)?;
-    env.reset(Some(0)).map_err(env_err)?;
+    let mut env = spec.clone().observation(ObservationKind::None).build(rom)?;
+    env.reset(Some(0))?;
     for _ in 0..300 {
-        let _ = env.step(0).map_err(env_err)?;
+        let _ = env.step(0)?;
     }
     const N: u32 = 20_000;
     let t = Instant::now();
     for _ in 0..N {
         let snap = env.snapshot();
-        env.restore(&snap).map_err(env_err)?;
+        env.restore(&snap)?;
     }
     Ok(t.elapsed().as_nanos() as f64 / f64::from(N))
 }
