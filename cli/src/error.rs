@@ -77,7 +77,7 @@ pub fn one_line(message: &str) -> String {
     let mut out = String::new();
     for (i, c) in message.chars().enumerate() {
         if i == MAX_LINE {
-            out.push_str("…");
+            out.push('…');
             break;
         }
         if c.is_control() {

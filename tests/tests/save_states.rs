@@ -7,18 +7,7 @@
 use conformance::{find_test_roms, require_data, tetris_rom};
 use nes::{Buttons, Cart, Nes};
 use std::path::Path;
-
-/// A small deterministic generator (xorshift64*), for buttons and stopping points.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+use tetris_env::seeding::SplitMix64;
 
 /// Runs `frames` frames of `bytes` with random buttons; every frame, stops at a random
 /// instruction inside it, saves, loads into a clone, runs both on and compares.
@@ -27,10 +16,10 @@ fn check_rom(bytes: &[u8], frames: u32, seed: u64) -> Result<(), String> {
         return Ok(()); // a board this emulator does not run
     };
     let mut nes = Nes::new(cart);
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::new(seed);
     for frame in 0..frames {
-        nes.set_buttons(0, Buttons((rng.next() & 0xF3) as u8)); // no Start/Select
-        for _ in 0..rng.next() % 4000 {
+        nes.set_buttons(0, Buttons((rng.next_u64() & 0xF3) as u8)); // no Start/Select
+        for _ in 0..rng.next_u64() % 4000 {
             if nes.step().is_err() {
                 return Ok(()); // a jam ends the ROM's run
             }

@@ -2,6 +2,8 @@
 //! state edited out of range is an error naming the field, a snapshot of another spec is
 //! refused unless the caller allows it, and every error leaves the env as it was.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 mod common;
 
 use tetris_env::snapshot::HEADER_LEN;
