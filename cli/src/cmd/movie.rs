@@ -52,13 +52,9 @@ pub fn run(args: &MovieArgs) -> Result<ExitCode, CliError> {
         Some(p) => Some(find_entry(p, &args.file)?),
         None => None,
     };
-    if let Some(e) = &entry {
-        e.check_frames(movie.frames.len() as u64).map_err(|m| {
-            CliError::Other(format!(
-                "{}: {m}",
-                path(args.checks.as_deref().unwrap_or(Path::new("")))
-            ))
-        })?;
+    if let (Some(e), Some(checks)) = (&entry, &args.checks) {
+        e.check_frames(movie.frames.len() as u64)
+            .map_err(|m| CliError::Other(format!("{}: {m}", path(checks))))?;
     }
     let (rom, rom_path) = crate::rom_path::load_tetris(args.rom.as_deref())?;
     let checks: Vec<(usize, &Expect)> = entry
