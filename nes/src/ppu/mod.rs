@@ -526,7 +526,9 @@ impl Ppu {
         self.headless = kept.headless;
         self.dots_only = kept.dots_only;
         self.masks_height = 0;
+        self.line_masks = [0; HEIGHT];
         self.out_lut_key = None;
+        self.out_lut = [0; 32];
     }
 
     #[cfg(test)]
