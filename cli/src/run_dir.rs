@@ -8,6 +8,8 @@
 //! them. Every file is written whole or not at all (a temporary file beside it, renamed
 //! into place).
 
+use crate::error::path;
+use crate::output::AtomicFile;
 use crate::CliError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,25 +52,21 @@ impl RunDir {
 
     /// Reads and checks the run's checkpoint.
     pub fn load(&self) -> Result<RunState, CliError> {
-        let path = self.file(CHECKPOINT);
+        let file = self.file(CHECKPOINT);
         if !self.dir.is_dir() {
             return Err(CliError::Other(format!(
                 "{}: no such folder",
-                self.dir.display()
+                path(&self.dir)
             )));
         }
-        if !path.exists() {
+        if !file.exists() {
             return Err(CliError::Other(format!(
                 "{} is not a training run (it has no {CHECKPOINT})",
-                self.dir.display()
+                path(&self.dir)
             )));
         }
-        let text = std::fs::read_to_string(&path).map_err(|source| CliError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        Checkpoint::from_json(&text)
-            .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))
+        let text = crate::rom_path::read_text(&file, "checkpoint")?;
+        Checkpoint::from_json(&text).map_err(|e| CliError::Other(format!("{}: {e}", path(&file))))
     }
 
     /// Writes the run as it stands: the checkpoint, then the events, the policy and the
@@ -87,31 +85,11 @@ impl RunDir {
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file in the same folder,
-/// flushed to disk, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let io = |source| CliError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&temp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(io)
+/// Writes `bytes` to `file` whole or not at all ([`AtomicFile`]).
+pub fn write_atomic(file: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let mut f = AtomicFile::create(file, &[])?;
+    f.write_all(bytes).map_err(CliError::io(file))?;
+    f.commit()
 }
 
 #[cfg(test)]

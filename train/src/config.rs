@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use tetris_env::seeding::Mt19937;
 
-/// Tap rates the placement agent's input model offers (presses per second at 60 frames per
-/// second: a press every 2, 3, 4, 5 or 6 frames).
-pub const TAP_RATES: [u32; 5] = [30, 20, 15, 12, 10];
+/// Whether the placement agent's input model offers the tap rate `hz` (presses per second:
+/// `tetris_env::planner::TAP_RATES`).
+#[must_use]
+pub fn tap_rate_ok(hz: u32) -> bool {
+    tetris_env::planner::TAP_RATES.iter().any(|&(h, _)| h == hz)
+}
 
 /// The highest start level.
 pub const MAX_LEVEL: u8 = 29;
@@ -159,7 +162,7 @@ impl TrainConfig {
             &format!("expected 0 to {MAX_LEVEL}"),
         )?;
         check(
-            TAP_RATES.contains(&self.tap_hz),
+            tap_rate_ok(self.tap_hz),
             "tap-hz",
             self.tap_hz,
             "expected 30, 20, 15, 12 or 10",

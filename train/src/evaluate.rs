@@ -16,6 +16,9 @@ pub enum End {
     Won,
     /// The placement limit was reached.
     Limit,
+    /// The game stopped dealing pieces without the CPU jamming (the env cut the step at
+    /// its frame limit): a crash the env does not flag.
+    Hang,
 }
 
 impl End {
@@ -27,6 +30,7 @@ impl End {
             End::Crash => "crash",
             End::Won => "won",
             End::Limit => "limit",
+            End::Hang => "hang",
         }
     }
 }

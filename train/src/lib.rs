@@ -32,6 +32,7 @@ pub mod cem;
 pub mod config;
 pub mod curve;
 pub mod evaluate;
+pub mod placement;
 pub mod policy;
 pub mod record;
 mod rng;

@@ -61,8 +61,8 @@ pub enum PolicyError {
     Version { found: u64 },
     #[error("a policy for the agent {found:?}, but this tetris-nes plays {expected:?}")]
     Agent { found: String, expected: String },
-    #[error("a policy for the features [{found}], but this agent uses [{expected}]")]
-    Features { found: String, expected: String },
+    #[error("a policy for other features than this agent's: {0}")]
+    Features(String),
     #[error("invalid: {0}")]
     Invalid(String),
 }
@@ -105,7 +105,7 @@ impl Policy {
         if let Some(w) = p.weights.iter().find(|w| !w.is_finite()) {
             return Err(PolicyError::Invalid(format!("weight {w} is not a number")));
         }
-        if !crate::config::TAP_RATES.contains(&p.tap_hz) {
+        if !crate::config::tap_rate_ok(p.tap_hz) {
             return Err(PolicyError::Invalid(format!(
                 "tap rate {} Hz (expected 30, 20, 15, 12 or 10)",
                 p.tap_hz
@@ -126,10 +126,21 @@ impl Policy {
             });
         }
         if self.features != features {
-            return Err(PolicyError::Features {
-                found: self.features.join(", "),
-                expected: features.join(", "),
-            });
+            let differs = self.features.iter().zip(features).position(|(a, b)| a != b);
+            let what = match differs {
+                Some(i) => format!(
+                    "feature {} is {:?} in the policy, {:?} here",
+                    i + 1,
+                    self.features[i],
+                    features[i]
+                ),
+                None => format!(
+                    "{} features in the policy, {} here",
+                    self.features.len(),
+                    features.len()
+                ),
+            };
+            return Err(PolicyError::Features(what));
         }
         Ok(())
     }
@@ -167,7 +178,15 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "a policy for the features [holes, bumpiness], but this agent uses [holes]"
+            "a policy for other features than this agent's: 2 features in the policy, 1 here"
+        );
+        let e = q
+            .check_agent("heuristic-v1", &["holes".to_owned(), "wells".to_owned()])
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("feature 2 is \"bumpiness\" in the policy, \"wells\" here"),
+            "{e}"
         );
     }
 

@@ -62,10 +62,11 @@ pub struct FinalEvent {
     pub lines_min: u32,
     pub lines_max: u32,
     pub score_mean: f64,
-    /// Games that ended by top-out, crash, or the placement limit.
+    /// Games that ended by top-out, crash, the placement limit, or a hang.
     pub top_outs: u32,
     pub crashes: u32,
     pub limits: u32,
+    pub hangs: u32,
     pub placements: u64,
     /// Wall time of the evaluation.
     pub eval_sec: f64,
@@ -90,6 +91,7 @@ impl FinalEvent {
             top_outs: count(End::TopOut),
             crashes: count(End::Crash),
             limits: count(End::Limit),
+            hangs: count(End::Hang),
             placements,
             eval_sec,
             elapsed_sec: train_sec + eval_sec,

@@ -3,6 +3,8 @@
 //! settings, progress and best results, read from each run's checkpoint. A run whose
 //! checkpoint cannot be read is listed with the reason, not skipped.
 
+use crate::error::path;
+use crate::output::{outln, Stdout};
 use crate::run_dir::{RunDir, CHECKPOINT};
 use crate::CliError;
 use clap::Args;
@@ -119,7 +121,7 @@ pub fn run(args: &RunsArgs) -> Result<ExitCode, CliError> {
     if !args.dir.is_dir() {
         return Err(CliError::Other(format!(
             "{}: no such folder",
-            args.dir.display()
+            path(&args.dir)
         )));
     }
     let listed: Vec<Listed> = find_runs(&args.dir)
@@ -143,15 +145,17 @@ pub fn run(args: &RunsArgs) -> Result<ExitCode, CliError> {
             },
         })
         .collect();
+    let mut out = Stdout::new();
     if args.json {
         let json =
             serde_json::to_string(&listed).map_err(|e| CliError::Other(format!("runs: {e}")))?;
-        println!("{json}");
+        outln!(out, "{json}")?;
     } else if listed.is_empty() {
-        println!("no training runs under {}", args.dir.display());
+        outln!(out, "no training runs under {}", args.dir.display())?;
     } else {
-        print_table(&listed);
+        print_table(&mut out, &listed)?;
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -159,7 +163,7 @@ fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "-".into(), |x| format!("{x:.digits$}"))
 }
 
-fn print_table(listed: &[Listed]) {
+fn print_table(out: &mut Stdout, listed: &[Listed]) -> Result<(), CliError> {
     let rows: Vec<[String; 11]> = listed
         .iter()
         .map(|l| match &l.run {
@@ -222,13 +226,13 @@ fn print_table(listed: &[Listed]) {
         }
         s.trim_end().to_owned()
     };
-    println!("{}", line(header.to_vec()));
+    outln!(out, "{}", line(header.to_vec()))?;
     for r in &rows {
         if r[2].is_empty() {
-            println!("{}  {}", r[0], r[1]);
+            outln!(out, "{}  {}", r[0], r[1])?;
         } else {
-            println!("{}", line(r.iter().map(String::as_str).collect()));
+            outln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
         }
     }
-    println!("best mean: the best iteration's mean lines per game over its candidates; eval: the final policy's mean lines per game on the evaluation seeds");
+    outln!(out, "best mean: the best iteration's mean lines per game over its candidates; eval: the final policy's mean lines per game on the evaluation seeds")
 }

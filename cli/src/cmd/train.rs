@@ -10,6 +10,8 @@
 //! On a terminal a progress bar (games played) runs on stderr; the iteration lines go to
 //! stdout (to stderr with `--json`, whose stdout is the one summary object).
 
+use crate::error::path;
+use crate::output::{outln, Stdout};
 use crate::run_dir::{RunDir, CHECKPOINT, CURVE, EVENTS, POLICY};
 use crate::CliError;
 use clap::Args;
@@ -19,7 +21,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tetris_train::{
-    Evaluator, FinalEvent, GameResult, Hooks, IterationEvent, Noise, RunState, TrainConfig, Trainer,
+    Evaluator, FinalEvent, GameResult, Hooks, IterationEvent, Noise, RunState, TrainConfig,
+    TrainError, Trainer,
 };
 
 /// `tetris-nes train` options. Settings left out take their defaults (a new run) or the
@@ -121,8 +124,8 @@ fn plan(args: &TrainArgs) -> Result<Plan, CliError> {
             if !same_dir(out, dir) {
                 return Err(CliError::Other(format!(
                     "--out {} and --resume {}: a resumed run stays in its folder (leave out --out)",
-                    out.display(),
-                    dir.display()
+                    path(out),
+                    path(dir)
                 )));
             }
         }
@@ -144,15 +147,15 @@ fn plan(args: &TrainArgs) -> Result<Plan, CliError> {
     if out.exists() && !out.is_dir() {
         return Err(CliError::Other(format!(
             "--out {}: exists and is not a folder",
-            out.display()
+            path(out)
         )));
     }
     let run = RunDir::new(out);
     if let Some(file) = run.existing_file() {
         return Err(CliError::Other(format!(
             "--out {}: already holds a training run ({file}); continue it with --resume {}, or choose another folder",
-            out.display(),
-            out.display()
+            path(out),
+            path(out)
         )));
     }
     let d = TrainConfig::default();
@@ -202,7 +205,7 @@ fn check_unchanged(args: &TrainArgs, run: &TrainConfig, dir: &Path) -> Result<()
         match given {
             Some(g) if g != run => Err(CliError::Other(format!(
                 "--{name} {g}: the run in {} has {run} (a resumed run keeps its settings; only --iterations can change)",
-                dir.display()
+                path(dir)
             ))),
             _ => Ok(()),
         }
@@ -232,49 +235,33 @@ fn check_unchanged(args: &TrainArgs, run: &TrainConfig, dir: &Path) -> Result<()
 
 pub fn run(args: &TrainArgs) -> Result<ExitCode, CliError> {
     let plan = plan(args)?;
-    let rom = crate::rom_path::load_tetris(args.rom.as_deref())?;
+    let (rom, rom_file) = crate::rom_path::load_tetris(args.rom.as_deref())?;
     let evaluator = evaluator(&plan.config, &rom, plan.threads)?;
-    train(plan, args, evaluator)
+    train(plan, args, evaluator, &[rom_file])
 }
 
 /// The games candidates are scored on: the placement env.
 fn evaluator(
-    _config: &TrainConfig,
-    _rom: &tetris_env::Rom,
-    _threads: usize,
+    config: &TrainConfig,
+    rom: &tetris_env::Rom,
+    threads: usize,
 ) -> Result<impl Evaluator, CliError> {
-    Err::<NoEvaluator, _>(CliError::Other(
-        "training needs the placement env (issue 9), which this build does not have yet".into(),
-    ))
+    Ok(tetris_train::placement::PlacementEvaluator::new(
+        rom,
+        config.level,
+        config.tap_hz,
+        threads,
+    )?)
 }
 
-/// Placeholder type for [`evaluator`] until the placement env exists (never constructed).
-#[derive(Debug)]
-enum NoEvaluator {}
-
-impl Evaluator for NoEvaluator {
-    fn features(&self) -> Vec<String> {
-        match *self {}
-    }
-    fn agent(&self) -> String {
-        match *self {}
-    }
-    fn env_spec(&self) -> tetris_env::EnvSpec {
-        match *self {}
-    }
-    fn play(
-        &mut self,
-        _: &[Vec<f64>],
-        _: &[tetris_train::Game],
-        _: u64,
-        _: Hooks<'_>,
-    ) -> Result<Vec<GameResult>, tetris_train::EvalError> {
-        match *self {}
-    }
-}
-
-/// Trains (or continues) the planned run with `evaluator` and writes the folder.
-fn train<E: Evaluator>(plan: Plan, args: &TrainArgs, evaluator: E) -> Result<ExitCode, CliError> {
+/// Trains (or continues) the planned run with `evaluator` and writes the folder (none of
+/// whose files may be one of `inputs`).
+fn train<E: Evaluator>(
+    plan: Plan,
+    args: &TrainArgs,
+    evaluator: E,
+    inputs: &[PathBuf],
+) -> Result<ExitCode, CliError> {
     let err = |e: tetris_train::TrainError| CliError::Other(e.to_string());
     let mut trainer = match plan.resume {
         Some(state) => Trainer::resume(state, evaluator, args.iterations).map_err(err)?,
@@ -285,40 +272,59 @@ fn train<E: Evaluator>(plan: Plan, args: &TrainArgs, evaluator: E) -> Result<Exi
         let n = trainer.iterations_done();
         return Err(CliError::Other(format!(
             "{}: the run is complete ({n} iterations); pass --iterations N with N > {n} to train it further",
-            dir.dir.display()
+            path(&dir.dir)
         )));
     }
-    std::fs::create_dir_all(&dir.dir).map_err(|source| CliError::Io {
-        path: dir.dir.clone(),
-        source,
-    })?;
+    for name in [CHECKPOINT, EVENTS, POLICY, CURVE] {
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        crate::output::check_not_input(&dir.file(name), &inputs)?;
+    }
+    std::fs::create_dir_all(&dir.dir).map_err(CliError::io(&dir.dir))?;
+    crate::interrupt::install();
     let c = trainer.state().config.clone();
     let title = format!(
-        "tetris-nes train: level {}, {} Hz, population {}, elite {}, noise {}, seed {}",
-        c.level, c.tap_hz, c.population, c.elite, c.noise, c.seed
+        "tetris-nes train: level {}, {} Hz, population {}×{}, elite {}, noise {}, games to {} placements, seed {}",
+        c.level, c.tap_hz, c.population, c.episodes, c.elite, c.noise, c.max_placements, c.seed
     );
+    let mut out = Stdout::new();
     let ui = Ui::new(args.json, &c, trainer.iterations_done());
     let save = |t: &Trainer<E>| -> Result<(), CliError> {
-        let text = dir.save(t.state(), &t.policy(), &title)?;
-        if !text {
+        if !dir.save(t.state(), &t.policy(), &title)? {
             ui.note_no_font();
         }
         Ok(())
     };
     save(&trainer)?;
     let hooks = Hooks {
-        stop: &|| false,
+        stop: &crate::interrupt::interrupted,
         game_done: &|_: &GameResult| ui.game_done(),
     };
+    let interrupted = |e: tetris_train::TrainError, ui: &Ui, done: u32| {
+        if matches!(e, TrainError::Eval(tetris_train::EvalError::Interrupted)) {
+            ui.finish();
+            crate::error::report(&format!(
+                "interrupted: {done} iterations saved in {}; continue with --resume {}",
+                path(&dir.dir),
+                path(&dir.dir)
+            ));
+            Ok(ExitCode::from(crate::error::INTERRUPTED))
+        } else {
+            Err(err(e))
+        }
+    };
     while !trainer.trained() {
-        let event = trainer.iterate(hooks).map_err(err)?;
-        ui.line(&iteration_line(event, c.iterations));
+        match trainer.iterate(hooks) {
+            Ok(event) => ui.line(&mut out, &iteration_line(event, c.iterations))?,
+            Err(e) => return interrupted(e, &ui, trainer.iterations_done()),
+        }
         save(&trainer)?;
     }
     if trainer.state().final_eval.is_none() {
         ui.evaluating(c.eval_episodes);
-        let event = trainer.evaluate(hooks).map_err(err)?;
-        ui.line(&final_line(event));
+        match trainer.evaluate(hooks) {
+            Ok(event) => ui.line(&mut out, &final_line(event))?,
+            Err(e) => return interrupted(e, &ui, trainer.iterations_done()),
+        }
         save(&trainer)?;
     }
     ui.finish();
@@ -339,9 +345,10 @@ fn train<E: Evaluator>(plan: Plan, args: &TrainArgs, evaluator: E) -> Result<Exi
         };
         let json = serde_json::to_string(&summary)
             .map_err(|e| CliError::Other(format!("summary: {e}")))?;
-        println!("{json}");
+        outln!(out, "{json}")?;
     } else {
-        println!(
+        outln!(
+            out,
             "trained {} iterations in {:.1} s (level {}, {} Hz, population {}, seed {})",
             trainer.iterations_done(),
             state.train_sec,
@@ -349,12 +356,14 @@ fn train<E: Evaluator>(plan: Plan, args: &TrainArgs, evaluator: E) -> Result<Exi
             c.tap_hz,
             c.population,
             c.seed
-        );
-        println!(
+        )?;
+        outln!(
+            out,
             "saved in {}: {POLICY}, {EVENTS}, {CURVE}, {CHECKPOINT}",
             dir.dir.display()
-        );
+        )?;
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -388,7 +397,7 @@ fn iteration_line(e: &IterationEvent, of: u32) -> String {
 /// The final evaluation, as a line of the report.
 fn final_line(f: &FinalEvent) -> String {
     format!(
-        "evaluation on seeds 1-{}: {:.1} lines per game (min {}, max {}), score mean {:.0}; {} top-outs, {} crashes, {} at the placement limit; {:.1} s",
+        "evaluation on seeds 1-{}: {:.1} lines per game (min {}, max {}), score mean {:.0}; {} top-outs, {} crashes, {} at the placement limit{}; {:.1} s",
         f.games.len(),
         f.lines_mean,
         f.lines_min,
@@ -397,6 +406,11 @@ fn final_line(f: &FinalEvent) -> String {
         f.top_outs,
         f.crashes,
         f.limits,
+        if f.hangs > 0 {
+            format!(", {} hangs", f.hangs)
+        } else {
+            String::new()
+        },
         f.eval_sec
     )
 }
@@ -439,14 +453,17 @@ impl Ui {
         self.bar.set_message(format!("evaluating on {games} games"));
     }
 
-    fn line(&self, s: &str) {
+    /// A report line: on stdout, or on stderr with `--json`.
+    fn line(&self, out: &mut Stdout, s: &str) -> Result<(), CliError> {
         self.bar.suspend(|| {
             if self.json {
-                eprintln!("{s}");
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "{s}");
+                Ok(())
             } else {
-                println!("{s}");
+                outln!(out, "{s}").and_then(|()| out.flush())
             }
-        });
+        })
     }
 
     fn note_no_font(&self) {
@@ -455,9 +472,9 @@ impl Ui {
             .swap(true, std::sync::atomic::Ordering::Relaxed)
         {
             self.bar.suspend(|| {
-                eprintln!(
-                    "tetris-nes: no TrueType font found: {CURVE} is drawn without text (set TETRIS_NES_FONT to a .ttf file)"
-                );
+                crate::error::report(&format!(
+                    "no TrueType font found: {CURVE} is drawn without text (set TETRIS_NES_FONT to a .ttf file)"
+                ));
             });
         }
     }
@@ -554,7 +571,7 @@ mod tests {
             "--eval-episodes",
             "4",
         ]);
-        train(plan(&a).unwrap(), &a, Toy).unwrap();
+        train(plan(&a).unwrap(), &a, Toy, &[]).unwrap();
         let state = RunDir::new(&dir).load().unwrap();
         assert_eq!(state.history.len(), 3);
         let events = std::fs::read_to_string(dir.join(EVENTS)).unwrap();
@@ -583,11 +600,13 @@ mod tests {
         // more iterations; with them, it trains on and evaluates again.
         assert!(err_of(plan(&args(&["--out", d]))).contains("already holds a training run"));
         let r = args(&["--resume", d]);
-        let e = train(plan(&r).unwrap(), &r, Toy).unwrap_err().to_string();
+        let e = train(plan(&r).unwrap(), &r, Toy, &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("the run is complete (3 iterations)"), "{e}");
         let before = std::fs::read(dir.join(CHECKPOINT)).unwrap();
         let r = args(&["--resume", d, "--iterations", "5"]);
-        train(plan(&r).unwrap(), &r, Toy).unwrap();
+        train(plan(&r).unwrap(), &r, Toy, &[]).unwrap();
         let after = RunDir::new(&dir).load().unwrap();
         assert_eq!(after.history.len(), 5);
         assert_eq!(after.history[..3], state.history[..]);
@@ -628,7 +647,7 @@ mod tests {
             "--eval-episodes",
             "1",
         ]);
-        train(plan(&a).unwrap(), &a, Toy).unwrap();
+        train(plan(&a).unwrap(), &a, Toy, &[]).unwrap();
         let e = err_of(plan(&args(&["--resume", d, "--level", "19"])));
         assert!(
             e.contains("--level 19: the run in") && e.contains("has 18"),
