@@ -51,9 +51,9 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> TrainConfig {
         TrainConfig {
-            iterations: 20,
-            population: 40,
-            elite: 0.25,
+            iterations: 10,
+            population: 30,
+            elite: 0.2,
             noise: Noise::Linear {
                 start: 4.0,
                 slope: 0.2,
@@ -62,7 +62,7 @@ impl Default for TrainConfig {
             episodes: 1,
             level: 18,
             tap_hz: 30,
-            max_placements: 400,
+            max_placements: 800,
             seed: 0,
             eval_episodes: 20,
             eval_max_placements: 10_000,
@@ -231,7 +231,7 @@ mod tests {
     #[test]
     fn the_default_is_valid() {
         TrainConfig::default().validate().unwrap();
-        assert_eq!(TrainConfig::default().elite_count(), 10);
+        assert_eq!(TrainConfig::default().elite_count(), 6);
     }
 
     #[test]

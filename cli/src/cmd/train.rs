@@ -37,13 +37,13 @@ pub struct TrainArgs {
     /// extend it).
     #[arg(long, value_name = "DIR")]
     pub resume: Option<PathBuf>,
-    /// Iterations of the cross-entropy method [default: 20].
+    /// Iterations of the cross-entropy method [default: 10].
     #[arg(long, value_name = "N")]
     pub iterations: Option<u32>,
-    /// Candidates per iteration [default: 40].
+    /// Candidates per iteration [default: 30].
     #[arg(long, value_name = "N")]
     pub population: Option<u32>,
-    /// Fraction of the candidates kept as elites, 0 < F < 1 [default: 0.25].
+    /// Fraction of the candidates kept as elites, 0 < F < 1 [default: 0.2].
     #[arg(long, value_name = "F")]
     pub elite: Option<f64>,
     /// Variance added after each iteration: none, constant:Z, or linear:START,SLOPE for
@@ -63,7 +63,7 @@ pub struct TrainArgs {
     /// The agent's tap rate: 30, 20, 15, 12 or 10 presses per second [default: 30].
     #[arg(long, value_name = "HZ")]
     pub tap_hz: Option<u32>,
-    /// A training game stops after this many placements [default: 400].
+    /// A training game stops after this many placements [default: 800].
     #[arg(long, value_name = "N")]
     pub max_placements: Option<u64>,
     /// Run seed: the same seed gives the same run [default: 0].
