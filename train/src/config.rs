@@ -97,10 +97,11 @@ fn check<T: std::fmt::Display>(
 }
 
 impl TrainConfig {
-    /// How many candidates are elites: `⌈elite × population⌉`.
+    /// How many candidates are elites: `⌈elite × population⌉` (a product that is a whole
+    /// number but for rounding, like 0.7 × 10, counts as that number).
     #[must_use]
     pub fn elite_count(&self) -> usize {
-        ((self.elite * f64::from(self.population)).ceil() as usize).max(1)
+        ((self.elite * f64::from(self.population) - 1e-9).ceil() as usize).max(1)
     }
 
     /// Checks every option's range.
@@ -232,6 +233,14 @@ mod tests {
     fn the_default_is_valid() {
         TrainConfig::default().validate().unwrap();
         assert_eq!(TrainConfig::default().elite_count(), 6);
+        let c = |elite, population| TrainConfig {
+            elite,
+            population,
+            ..TrainConfig::default()
+        };
+        assert_eq!(c(0.7, 10).elite_count(), 7);
+        assert_eq!(c(0.01, 10).elite_count(), 1);
+        assert_eq!(c(0.25, 10).elite_count(), 3);
     }
 
     #[test]
