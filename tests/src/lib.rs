@@ -12,6 +12,7 @@
 //!
 //! [`find_test_roms`] locates `../shared/test-roms` (or `$NES_TEST_ROMS`).
 
+pub mod accuracycoin;
 pub mod testrom;
 pub mod trace;
 
