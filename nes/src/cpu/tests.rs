@@ -96,9 +96,11 @@ impl CpuBus for TestBus {
             .then_some(self.dmc_addr)
     }
 
-    fn dmc_dma_complete(&mut self, val: u8) {
+    fn dmc_dma_fetch(&mut self, addr: u16, _cpu_addr: u16, _oam_running: bool) -> u8 {
+        let val = self.read(addr);
         self.dmc_done.push((self.cycles, val));
         self.dmc_from = None;
+        val
     }
 }
 
