@@ -24,6 +24,9 @@ pub const MASTER_PER_CPU: u64 = 12;
 const READ_PHASE: u64 = 5;
 /// Ticks into a CPU cycle at which a write drives the bus.
 const WRITE_PHASE: u64 = 7;
+/// Ticks from the start of a read to the moment M2 falls (M2 is high for 7.5 of the 12
+/// ticks of a cycle on a 2A03G), when $2002's sprite flags and $2004 are latched.
+const M2_LOW: u64 = 7;
 /// How far the PPU lags the CPU's master clock (the CPU/PPU alignment at power-on).
 pub const PPU_OFFSET: u64 = 1;
 
@@ -356,8 +359,24 @@ impl Bus {
 
     #[inline]
     fn read_ppu_register(&mut self, addr: u16) -> u8 {
-        self.catch_up_ppu(self.cycles * MASTER_PER_CPU + READ_PHASE);
-        let v = self.ppu.read_register(addr & 7, &mut self.cart);
+        let start = self.cycles * MASTER_PER_CPU + READ_PHASE;
+        self.catch_up_ppu(start);
+        let v = match addr & 7 {
+            2 => {
+                // $2002 latches the vblank flag when M2 rises and the sprite flags when it
+                // falls, about 1.9 dots later (AccuracyCoin "$2002 flag clear timing").
+                let early = self.ppu.read_status_start();
+                self.catch_up_ppu(start + M2_LOW);
+                self.ppu.read_status_end(early)
+            }
+            4 => {
+                // OAMDATA is what the OAM bus holds when M2 falls (AccuracyCoin "$2004
+                // stress test").
+                self.catch_up_ppu(start + M2_LOW);
+                self.ppu.read_register(4, &mut self.cart)
+            }
+            reg => self.ppu.read_register(reg, &mut self.cart),
+        };
         self.after_ppu();
         v
     }

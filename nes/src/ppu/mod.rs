@@ -121,8 +121,12 @@ struct Background {
 /// The sprite evaluation state machine (dots 65–256 of a visible line).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 struct SpriteEval {
-    /// The byte read from OAM on the last odd dot (also what $2004 returns then).
+    /// The byte read from OAM on the last odd dot.
     latch: u8,
+    /// What the OAM bus carries after the last dot (what $2004 returns a dot later): the
+    /// byte read on odd dots; on even dots the secondary OAM byte at the write address
+    /// (the byte just copied, or an old one once secondary OAM is full or evaluation over).
+    bus: u8,
     /// Next free byte of secondary OAM (32 = full).
     idx: u8,
     /// Sprites found in range.

@@ -40,6 +40,7 @@ impl Ppu {
                 }
                 if d & 1 == 1 {
                     self.eval.latch = self.oam[usize::from(self.oam_addr)];
+                    self.eval.bus = self.eval.latch;
                 } else {
                     self.eval_write(sl);
                 }
@@ -72,6 +73,13 @@ impl Ppu {
     /// The even-dot half of an evaluation step, with the byte read on the odd dot.
     fn eval_write(&mut self, sl: u16) {
         let e = self.eval;
+        // The secondary OAM address wraps to 0 once it is full.
+        let slot = if e.idx < 32 { usize::from(e.idx) } else { 0 };
+        self.eval.bus = if e.done || e.idx >= 32 {
+            self.secondary[slot]
+        } else {
+            e.latch
+        };
         if e.done {
             // Reads go on (OAM[n][0], n + 1), writes to secondary OAM fail.
             self.oam_addr = self.oam_addr.wrapping_add(4);
@@ -143,6 +151,7 @@ impl Ppu {
                 }
                 self.eval = SpriteEval {
                     latch: self.oam[0xFC],
+                    bus: self.secondary[j],
                     idx: j as u8,
                     found: mask.count_ones() as u8,
                     copy: 0,
@@ -159,6 +168,7 @@ impl Ppu {
         };
         for _ in 0..96 {
             self.eval.latch = self.oam[usize::from(self.oam_addr)];
+            self.eval.bus = self.eval.latch;
             self.eval_write(sl);
         }
     }

@@ -424,23 +424,26 @@ fn oam_access_during_rendering() {
     // During the secondary OAM clear, $2004 reads $FF.
     run_until(&mut p, &mut cart, 21, 30);
     assert_eq!(read(&mut p, &mut cart, 4), 0xFF);
-    // A write during rendering does not store; OAMADDR goes up by 4.
+    // A write during rendering does not store; OAMADDR moves to the next sprite.
     write(&mut p, &mut cart, 3, 0x41);
     write(&mut p, &mut cart, 4, 0x99);
-    assert_eq!(p.oam_addr, 0x45);
+    assert_eq!(p.oam_addr, 0x44);
     assert_ne!(p.oam[0x41], 0x99);
     // OAMADDR is 0 after dots 257-320.
     run_until(&mut p, &mut cart, 21, 321);
     assert_eq!(p.oam_addr, 0);
-    // (Line 21's evaluation started at OAMADDR $45.) Line 22's found sprite 2 (Y = 20):
+    // (Line 21's evaluation started at OAMADDR $44.) Line 22's found sprite 2 (Y = 20):
     // secondary OAM holds it.
-    run_until(&mut p, &mut cart, 22, 321);
+    run_until(&mut p, &mut cart, 22, 322);
     assert_eq!(p.secondary[..4], [20, 0x11, 0x22, 0x33]);
     assert_eq!(
         read(&mut p, &mut cart, 4),
         20,
-        "after 320: secondary OAM byte 0"
+        "after 321: secondary OAM byte 0"
     );
+    // On the pre-render line a read returns OAM at OAMADDR (0 after dot 257).
+    run_until(&mut p, &mut cart, 261, 100);
+    assert_eq!(read(&mut p, &mut cart, 4), 0xF0);
 }
 
 #[test]
