@@ -49,6 +49,13 @@ use serde::{Deserialize, Serialize};
 pub const WIDTH: usize = 256;
 pub const HEIGHT: usize = 240;
 
+/// Dots a $2001 write waits before it takes effect, counted from the dot in progress at the
+/// write (the PPU runs that dot and the next one with the old value). The real delay is 2–3
+/// PPU clocks depending on the CPU/PPU clock alignment; AccuracyCoin's "BG serial in" and
+/// "OAM corruption" tests (rendering toggled within a tile) and blargg's odd-frame timing
+/// pin it here.
+pub(crate) const MASK_DELAY: u8 = 2;
+
 /// Where the PPU stands when the console powers on, and how many vblanks it lets pass
 /// before raising the vblank flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,6 +176,10 @@ pub struct Ppu {
 
     ctrl: u8,
     mask: u8,
+    /// A $2001 write not yet in effect: the value, and the dots still to run with the old
+    /// one (see [`MASK_DELAY`]).
+    mask_next: u8,
+    mask_delay: u8,
     vblank: bool,
     sprite0_hit: bool,
     overflow: bool,
@@ -297,6 +308,8 @@ impl Ppu {
             dead_frames: POWER_ON.dead_frames,
             ctrl: 0,
             mask: 0,
+            mask_next: 0,
+            mask_delay: 0,
             vblank: false,
             sprite0_hit: false,
             overflow: false,
@@ -335,6 +348,7 @@ impl Ppu {
     pub fn reset(&mut self) {
         self.ctrl = 0;
         self.mask = 0;
+        self.mask_delay = 0;
         self.w = false;
         self.t = 0;
         self.fine_x = 0;
@@ -355,6 +369,11 @@ impl Ppu {
         }
         while self.master + 4 <= target {
             if self.skip_last_dot() {
+                continue;
+            }
+            if self.mask_delay > 0 {
+                // A $2001 write is about to take effect: dot by dot until it has.
+                self.step_with_mask(mem);
                 continue;
             }
             let avail = (target - self.master) / 4;
@@ -388,7 +407,19 @@ impl Ppu {
         self.ensure_pictures();
         while self.master + 4 <= target {
             if !self.skip_last_dot() {
-                self.step(mem);
+                self.step_with_mask(mem);
+            }
+        }
+    }
+
+    /// One dot in full detail, then the count-down of a pending $2001 write.
+    #[inline]
+    fn step_with_mask<M: PpuMemory>(&mut self, mem: &mut M) {
+        self.step(mem);
+        if self.mask_delay > 0 {
+            self.mask_delay -= 1;
+            if self.mask_delay == 0 {
+                self.mask = self.mask_next;
             }
         }
     }
@@ -400,8 +431,15 @@ impl Ppu {
     pub fn next_event(&self) -> u64 {
         let to_set = self.dots_until(241, 1);
         let to_clear = self.dots_until(261, 1);
+        // A pending $2001 write may change when they come (the odd-frame dot): look again
+        // once it is in effect.
+        let to_mask = if self.mask_delay > 0 {
+            u64::from(self.mask_delay) - 1
+        } else {
+            u64::MAX
+        };
         // The event is the time at which `run_to` runs that dot.
-        self.master + 4 * to_set.min(to_clear) + 4
+        self.master + 4 * to_set.min(to_clear).min(to_mask) + 4
     }
 
     /// The master time before which $2004 writes store to OAM (rendering is not under way):
@@ -409,7 +447,9 @@ impl Ppu {
     /// reaches the pre-render line when it is in post-render or vblank lines, else now.
     #[must_use]
     pub(crate) fn oam_writable_until(&self) -> u64 {
-        if !self.rendering() {
+        if self.mask_delay > 0 {
+            self.master
+        } else if !self.rendering() {
             u64::MAX
         } else if (240..=260).contains(&self.scanline) {
             self.master + 4 * self.dots_until(261, 0)

@@ -217,7 +217,9 @@ impl Ppu {
             }
             1 => {
                 if !self.write_ignore {
-                    self.mask = val;
+                    // The new value takes effect after the dot in progress and one more.
+                    self.mask_next = val;
+                    self.mask_delay = super::MASK_DELAY;
                 }
             }
             2 => {}

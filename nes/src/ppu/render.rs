@@ -3,9 +3,10 @@
 //!
 //! Each 8-dot group of dots 1–256 and 321–336 fetches one tile: nametable byte (2nd dot),
 //! attribute byte (4th), pattern low (6th) and high (8th) plane, then increments coarse X.
-//! The tile is loaded into the low byte of the shift registers at the start of the next
-//! group (dots 9, 17, …, 257 and 329, 337); the shift registers move one bit per dot on
-//! dots 1–256 and 321–336, and a pixel takes bit 15 − fine X. Dot 256 increments Y,
+//! The tile is loaded into the low byte of the shift registers at the end of the group's
+//! last dot (8, 16, …, 256 and 328, 336); the shift registers move one bit per dot on
+//! dots 1–256 and 321–336 (shifting in 0 for the low pattern plane, 1 for the high one),
+//! and a pixel takes bit 15 − fine X. Dot 256 increments Y,
 //! dot 257 copies the horizontal bits of `t` into `v`, dots 280–304 of the pre-render line
 //! the vertical bits. Pattern reads go to the cartridge at the moment of the fetch, so a
 //! mid-frame CHR bank switch takes effect at the right tile.
@@ -96,18 +97,18 @@ impl Ppu {
     /// The background side of a rendered dot (rendering enabled).
     #[inline]
     fn render_dot<M: PpuMemory>(&mut self, mem: &M, sl: u16, d: u16, visible: bool) {
-        if d & 7 == 1 && ((9..=257).contains(&d) || d == 329 || d == 337) {
-            self.reload();
-        }
         if visible && (1..=256).contains(&d) {
             self.pixel(sl, d - 1);
         }
         if (1..=256).contains(&d) || (321..=336).contains(&d) {
+            // Serial inputs: 0 into the low pattern plane, 1 into the high one, the
+            // attribute latch into the attribute registers. Only visible when a reload is
+            // skipped (rendering off at its dot): AccuracyCoin "BG serial in".
             let bg = &mut self.bg;
             bg.lo <<= 1;
-            bg.hi <<= 1;
-            bg.at_lo <<= 1;
-            bg.at_hi <<= 1;
+            bg.hi = bg.hi << 1 | 1;
+            bg.at_lo = bg.at_lo << 1 | (bg.at_lo & 1);
+            bg.at_hi = bg.at_hi << 1 | (bg.at_hi & 1);
             match d & 7 {
                 2 => self.bg.nt = self.vram_read(0x2000 | (self.v & 0x0FFF), mem),
                 4 => self.bg.at = self.fetch_attribute(self.v, mem),
@@ -118,6 +119,9 @@ impl Ppu {
                     if d == 256 {
                         self.inc_y();
                     }
+                    // The fetched tile enters the shift registers at the end of the group's
+                    // last dot (a dot rendered with rendering off skips it).
+                    self.reload();
                 }
                 _ => {}
             }

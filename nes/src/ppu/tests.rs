@@ -64,8 +64,29 @@ fn run_until(p: &mut Ppu, cart: &mut FakeCart, sl: u16, d: u16) {
     assert_eq!((p.scanline, p.dot), (sl, d));
 }
 
+/// A register write; a $2001 write is put in effect at once (its delay has its own test).
 fn write(p: &mut Ppu, cart: &mut FakeCart, reg: u16, val: u8) {
     p.write_reg(reg, val, cart);
+    if reg == 1 && p.mask_delay > 0 {
+        p.mask = p.mask_next;
+        p.mask_delay = 0;
+    }
+}
+
+#[test]
+fn mask_write_takes_effect_two_dots_later() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 10, 100);
+    p.write_reg(1, 0x18, &mut cart);
+    assert_eq!(p.mask, 0);
+    run_dots(&mut p, &mut cart, 1);
+    assert_eq!(p.mask, 0, "the dot in progress runs with the old value");
+    run_dots(&mut p, &mut cart, 1);
+    assert_eq!(p.mask, 0x18);
+    // The bus is told to look again when the write lands.
+    p.write_reg(1, 0, &mut cart);
+    assert_eq!(p.next_event(), p.master + 4 * 2);
 }
 
 fn read(p: &mut Ppu, cart: &mut FakeCart, reg: u16) -> u8 {
@@ -204,7 +225,7 @@ fn writes_ignored_until_end_of_first_prerender_line() {
     let mut p = Ppu::new();
     write(&mut p, &mut cart, 0, 0x80);
     write(&mut p, &mut cart, 1, 0x1E);
-    assert_eq!((p.ctrl, p.mask), (0, 0));
+    assert_eq!((p.ctrl, p.mask, p.mask_delay), (0, 0, 0));
     run_until(&mut p, &mut cart, 261, 340);
     write(&mut p, &mut cart, 1, 0x1E);
     assert_eq!(p.mask, 0);

@@ -13,10 +13,11 @@ use super::Ppu;
 pub(super) const DOTS_PER_LINE: u64 = 341;
 pub(super) const LINES_PER_FRAME: u64 = 262;
 const DOTS_PER_FRAME: u64 = DOTS_PER_LINE * LINES_PER_FRAME;
-/// The pre-render dot at whose end $2001 decides the odd-frame skip: a write landing after it
-/// (in this emulator's bus phases) no longer changes the outcome. blargg's
-/// `10-even_odd_timing` pins this to the dot, for enabling and disabling alike.
-const SKIP_DOT: u16 = 338;
+/// The pre-render dot at which the rendering bits decide the odd-frame skip: the last one,
+/// as the PPU would move on to (0, 0), with $2001 as it is in effect by then (a write takes
+/// effect `MASK_DELAY` dots late). blargg's `10-even_odd_timing` pins this to the dot, for
+/// enabling and disabling alike.
+const SKIP_DOT: u16 = 340;
 
 impl Ppu {
     /// Moves past the dot just run.
