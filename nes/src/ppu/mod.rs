@@ -144,12 +144,16 @@ struct SpriteEval {
     done: bool,
     /// The next check is the first of the line (the "sprite 0" slot).
     first: bool,
-    /// The first sprite examined was in range: slot 0 of the next line is sprite 0.
+    /// The sprite checked on dot 66 was in range: slot 0 of the next line is sprite 0. Kept
+    /// when no evaluation runs (rendering off at dot 66); the pre-render line clears it.
     sprite0: bool,
 }
 
 /// The up to eight sprites of the line being drawn, as fetched on the line before (pattern
-/// bytes already flipped horizontally).
+/// bytes already flipped horizontally). The dot-by-dot path uses them as the hardware does:
+/// `x` as down-counters (decremented on dots 1–256 until 0, rendering or not), `lo`/`hi` as
+/// shift registers (shifted, most significant bit first, while the counter is 0 and
+/// rendering is enabled). A dot 339 with rendering disabled zeroes the counters.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 struct SpriteLine {
     count: u8,
@@ -159,6 +163,9 @@ struct SpriteLine {
     attr: [u8; 8],
     lo: [u8; 8],
     hi: [u8; 8],
+    /// Counters and shift registers are as fetched: the whole-line step may draw them from
+    /// their positions.
+    pristine: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -212,6 +219,13 @@ pub struct Ppu {
     bg_pending: Option<u16>,
     eval: SpriteEval,
     sprites: SpriteLine,
+    /// The odd-frame dot was skipped: on line 0's first dot every sprite shows its first
+    /// pixel (at x = 0) and shifts instead of counting down (AccuracyCoin "sprites on
+    /// scanline 0").
+    sprite_skip: bool,
+    /// OAM row to corrupt at the next rendered dot (rendering was turned off mid-line; see
+    /// `sprites.rs`).
+    oam_corrupt: Option<u8>,
     /// Per scanline, the sprites whose Y puts them in range there (bit i = sprite i);
     /// rebuilt lazily after OAM or the sprite size changes.
     #[serde(with = "crate::serde_arrays")]
@@ -331,6 +345,8 @@ impl Ppu {
             bg_pending: None,
             eval: SpriteEval::default(),
             sprites: SpriteLine::default(),
+            sprite_skip: false,
+            oam_corrupt: None,
             line_masks: [0; 240],
             masks_height: 0,
             headless: false,
@@ -385,7 +401,7 @@ impl Ppu {
                     }
                 }
             }
-            if self.scanline == 261 && self.dot <= 320 && self.rendering() {
+            if self.scanline == 261 && self.dot <= 257 && self.rendering() {
                 let len = if self.odd_frame { 340 } else { 341 };
                 if avail >= u64::from(len - self.dot) {
                     self.run_prerender_rest(mem);
@@ -419,7 +435,11 @@ impl Ppu {
         if self.mask_delay > 0 {
             self.mask_delay -= 1;
             if self.mask_delay == 0 {
+                let was = self.rendering();
                 self.mask = self.mask_next;
+                if was && !self.rendering() && (self.scanline < 240 || self.scanline == 261) {
+                    self.seed_oam_corruption();
+                }
             }
         }
     }

@@ -38,6 +38,7 @@ impl Ppu {
     pub(super) fn next_line(&mut self) {
         self.dot = 0;
         self.scanline += 1;
+        self.sprite_skip &= self.scanline == 0;
         if self.scanline == 262 {
             self.scanline = 0;
             self.odd_frame = !self.odd_frame;
@@ -52,6 +53,7 @@ impl Ppu {
     pub(super) fn skip_last_dot(&mut self) -> bool {
         if self.dot == 340 && self.scanline == 261 && self.will_skip() {
             self.next_line();
+            self.sprite_skip = true;
             true
         } else {
             false
@@ -126,9 +128,11 @@ impl Ppu {
             }
             if n < left {
                 // `n < 341` here.
+                self.sprites_idle(self.dot, self.dot + n as u16);
                 self.dot += n as u16;
                 return;
             }
+            self.sprites_idle(self.dot, 341);
             n -= left;
             self.next_line();
         }
@@ -142,6 +146,12 @@ impl Ppu {
         let sl = self.scanline;
         if self.rendering() {
             if sl < 240 {
+                // Drawing from positions needs the sprites as fetched (and not the first
+                // line after a skipped odd-frame dot with sprites on it).
+                let s = &self.sprites;
+                if !s.pristine || (self.sprite_skip && s.count > 0) {
+                    return None;
+                }
                 Some(DOTS_PER_LINE)
             } else if sl == 261 {
                 // From dot 0 the decision is still ahead, taken with rendering as it is now.
