@@ -121,8 +121,20 @@ impl Ppu {
 
     /// The sprite counters and shift registers after the visible dot `d` of a rendered line
     /// (the dot-by-dot path; the whole-line step draws from positions instead).
+    #[inline]
     pub(super) fn sprite_counters(&mut self, d: u16) {
         if (1..=256).contains(&d) {
+            if self.sprites.count > 0 {
+                self.sprite_counters_visible(d);
+            }
+        } else if d == 339 && !self.rendering() {
+            self.sprites.x = [0; 8];
+            self.sprites.pristine = false;
+        }
+    }
+
+    fn sprite_counters_visible(&mut self, d: u16) {
+        {
             let rendering = self.rendering();
             // On line 0 after a skipped odd-frame dot, the first dot shifts every sprite.
             let skip = self.sprite_skip && d == 1;
@@ -139,9 +151,6 @@ impl Ppu {
             if d == 1 {
                 self.sprite_skip = false;
             }
-        } else if d == 339 && !self.rendering() {
-            self.sprites.x = [0; 8];
-            self.sprites.pristine = false;
         }
     }
 
@@ -192,6 +201,13 @@ impl Ppu {
     /// At a rendered dot with rendering enabled: a pending OAM corruption happens.
     #[inline]
     pub(super) fn corrupt_oam(&mut self) {
+        if self.oam_corrupt.is_some() {
+            self.corrupt_oam_now();
+        }
+    }
+
+    #[cold]
+    fn corrupt_oam_now(&mut self) {
         if let Some(row) = self.oam_corrupt.take() {
             let row = usize::from(row);
             let (first, rest) = self.oam.split_at_mut(8);
