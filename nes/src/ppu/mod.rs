@@ -202,6 +202,8 @@ pub struct Ppu {
     fine_x: u8,
     w: bool,
     read_buffer: u8,
+    /// A pending refill of `read_buffer`: when (master clock) and from which address.
+    read_fill: Option<(u64, u16)>,
     /// The I/O data latch ("PPU open bus") and when each bit was last driven.
     io_latch: u8,
     io_refresh: [u64; 8],
@@ -335,6 +337,7 @@ impl Ppu {
             fine_x: 0,
             w: false,
             read_buffer: 0,
+            read_fill: None,
             io_latch: 0,
             io_refresh: [0; 8],
             vram: [0; crate::cart::NAMETABLE_RAM_SIZE],
@@ -369,6 +372,7 @@ impl Ppu {
         self.t = 0;
         self.fine_x = 0;
         self.read_buffer = 0;
+        self.read_fill = None;
         self.write_ignore = true;
     }
 
@@ -416,6 +420,7 @@ impl Ppu {
             self.step(mem);
         }
         self.settle_bg(mem);
+        self.settle_read_fill(mem);
     }
 
     /// Runs dot by dot only (the reference the faster gears are checked against).
@@ -426,6 +431,7 @@ impl Ppu {
                 self.step_with_mask(mem);
             }
         }
+        self.settle_read_fill(mem);
     }
 
     /// One dot in full detail, then the count-down of a pending $2001 write.

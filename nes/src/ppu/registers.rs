@@ -25,6 +25,13 @@ use super::{Ppu, PpuMemory};
 /// (21.477 MHz).
 const OPEN_BUS_DECAY: u64 = 12_886_000;
 
+/// Master-clock ticks from the moment a $2007 read samples the bus to the PPU's refill of the
+/// read buffer (its VRAM read follows the end of the CPU read by about two dots): more than
+/// one CPU cycle, so back-to-back reads (`LDA $20F7,X` crossing into $2107, or a DMC DMA's
+/// halt cycles) see the old buffer. blargg's double_2007_read then prints one of its
+/// documented outputs ("22 44 55 66 77").
+const READ_FILL_DELAY: u64 = 16;
+
 /// Index into palette RAM: $3F10/$3F14/$3F18/$3F1C are $3F00/$3F04/$3F08/$3F0C.
 #[inline]
 pub(super) fn palette_index(addr: u16) -> usize {
@@ -135,6 +142,17 @@ impl Ppu {
         }
     }
 
+    /// Completes a $2007 buffer refill that is due by now (the PPU has been run to now).
+    #[inline]
+    pub(super) fn settle_read_fill<M: PpuMemory>(&mut self, mem: &M) {
+        if let Some((at, addr)) = self.read_fill {
+            if at <= self.master {
+                self.read_fill = None;
+                self.read_buffer = self.vram_read(addr, mem);
+            }
+        }
+    }
+
     pub(super) fn read_reg<M: PpuMemory>(&mut self, reg: u16, mem: &mut M) -> u8 {
         match reg & 7 {
             2 => {
@@ -150,15 +168,18 @@ impl Ppu {
                 let addr = self.v & 0x3FFF;
                 let val = if addr >= 0x3F00 {
                     let p = self.palette_read(addr);
-                    self.read_buffer = self.vram_read(addr & 0x2FFF, mem);
                     self.drive(0x3F, p);
                     self.io_latch
                 } else {
                     let val = self.read_buffer;
-                    self.read_buffer = self.vram_read(addr, mem);
                     self.drive(0xFF, val);
                     val
                 };
+                // The buffer is refilled a little after the read; a read in the very next CPU
+                // cycle still gets the old contents, and its own fetch replaces this one.
+                // (A palette read refills from the nametable underneath.)
+                let from = if addr >= 0x3F00 { addr & 0x2FFF } else { addr };
+                self.read_fill = Some((self.master + READ_FILL_DELAY, from));
                 self.increment_v();
                 val
             }

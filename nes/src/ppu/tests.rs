@@ -64,8 +64,16 @@ fn run_until(p: &mut Ppu, cart: &mut FakeCart, sl: u16, d: u16) {
     assert_eq!((p.scanline, p.dot), (sl, d));
 }
 
+/// Completes a pending $2007 buffer refill, as time passing between two accesses would.
+fn settle(p: &mut Ppu, cart: &mut FakeCart) {
+    if let Some((_, addr)) = p.read_fill.take() {
+        p.read_buffer = p.vram_read(addr, cart);
+    }
+}
+
 /// A register write; a $2001 write is put in effect at once (its delay has its own test).
 fn write(p: &mut Ppu, cart: &mut FakeCart, reg: u16, val: u8) {
+    settle(p, cart);
     p.write_reg(reg, val, cart);
     if reg == 1 && p.mask_delay > 0 {
         p.mask = p.mask_next;
@@ -90,6 +98,7 @@ fn mask_write_takes_effect_two_dots_later() {
 }
 
 fn read(p: &mut Ppu, cart: &mut FakeCart, reg: u16) -> u8 {
+    settle(p, cart);
     p.read_reg(reg, cart)
 }
 
@@ -172,6 +181,27 @@ fn frame_length_alternates_with_rendering() {
 }
 
 #[test]
+fn back_to_back_ppudata_reads_see_the_old_buffer() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 241, 10);
+    set_addr(&mut p, &mut cart, 0x0000);
+    for v in [0x11, 0x22, 0x33, 0x44, 0x55] {
+        write(&mut p, &mut cart, 7, v);
+    }
+    set_addr(&mut p, &mut cart, 0x0001);
+    let _ = read(&mut p, &mut cart, 7); // buffer: $22
+    run_dots(&mut p, &mut cart, 20);
+    // Two reads a CPU cycle (3 dots) apart: the second still gets $22, and only its own
+    // refill ($44, from $0003) lands.
+    assert_eq!(read(&mut p, &mut cart, 7), 0x22);
+    run_dots(&mut p, &mut cart, 3);
+    assert_eq!(p.read_reg(7, &mut cart), 0x22);
+    run_dots(&mut p, &mut cart, 20);
+    assert_eq!(p.read_reg(7, &mut cart), 0x44);
+}
+
+#[test]
 fn ppudata_read_buffer_and_palette() {
     let mut cart = FakeCart::new();
     let mut p = ready(&mut cart);
@@ -191,6 +221,7 @@ fn ppudata_read_buffer_and_palette() {
     write(&mut p, &mut cart, 7, 0x21);
     set_addr(&mut p, &mut cart, 0x3F00);
     assert_eq!(read(&mut p, &mut cart, 7) & 0x3F, 0x21);
+    settle(&mut p, &mut cart);
     assert_eq!(p.read_buffer, 0x5A);
     // Upper two bits come from open bus (the last write was $00 to $2006).
     write(&mut p, &mut cart, 3, 0xC0);
