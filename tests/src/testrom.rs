@@ -49,10 +49,6 @@ impl Default for Limits {
 /// Frame budgets of the ROMs known to need more than [`Limits::default`]: the end of the
 /// ROM's path (file name, or parent folder and file name) and its budget.
 const SLOW_ROMS: &[(&str, u64)] = &[
-    // blargg's multi-ROM CPU test of 2005: ~2 minutes for its 11 tests (it prints the test
-    // names as it goes, then "All tests complete").
-    ("blargg_nes_cpu_test5/cpu.nes", 60 * 60 * 5),
-    ("blargg_nes_cpu_test5/official.nes", 60 * 60 * 5),
     // AccuracyCoin runs all its tests in ~7,000 frames (see `accuracycoin`).
     ("AccuracyCoin.nes", crate::accuracycoin::FRAME_BUDGET),
 ];
@@ -425,6 +421,16 @@ pub fn find_test_roms() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/test-roms")
 }
 
+/// The AccuracyCoin ROM: `$NES_ACCURACYCOIN`, else `../shared/accuracycoin/AccuracyCoin.nes`
+/// from the workspace root.
+#[must_use]
+pub fn find_accuracycoin() -> PathBuf {
+    if let Some(path) = std::env::var_os("NES_ACCURACYCOIN") {
+        return PathBuf::from(path);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/accuracycoin/AccuracyCoin.nes")
+}
+
 /// The NES Tetris ROM for tests: `$TETRIS_ROM`, else `roms/Tetris.nes` in the workspace (where
 /// `scripts/fetch-rom.sh` puts it); missing, it fails under `CI=true` and is skipped loudly
 /// elsewhere (see [`require_data`]).
@@ -488,10 +494,6 @@ mod tests {
     fn slow_roms_get_their_budget() {
         let default = Limits::default().max_frames;
         assert_eq!(Limits::for_rom(Path::new("a/b/c.nes")).max_frames, default);
-        assert!(
-            Limits::for_rom(Path::new("../x/blargg_nes_cpu_test5/cpu.nes")).max_frames > default
-        );
-        assert!(Limits::for_rom(Path::new("cpu.nes")).max_frames == default);
         assert!(
             Limits::for_rom(Path::new("../shared/accuracycoin/AccuracyCoin.nes")).max_frames
                 > default
