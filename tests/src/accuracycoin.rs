@@ -166,6 +166,16 @@ pub const FRAME_BUDGET: u64 = 12_000;
 /// a failed [`Outcome`] when the run itself goes wrong: not AccuracyCoin, a CPU jam, no
 /// menu or no summary within `max_frames`, or a tally that disagrees with the results.
 pub fn run(rom: &[u8], max_frames: u64) -> Result<Vec<TestResult>, Outcome> {
+    run_with(rom, max_frames, |_| {})
+}
+
+/// [`run`] on a console that `setup` has configured after power-on (e.g. with its fast paths
+/// off, to check that they change no verdict).
+pub fn run_with(
+    rom: &[u8],
+    max_frames: u64,
+    setup: impl FnOnce(&mut Nes),
+) -> Result<Vec<TestResult>, Outcome> {
     let fail = |message: String, frames: u64| Outcome {
         status: Status::Fail,
         message,
@@ -179,6 +189,7 @@ pub fn run(rom: &[u8], max_frames: u64) -> Result<Vec<TestResult>, Outcome> {
     })?;
     let mut nes = Nes::new(cart);
     nes.set_headless(true);
+    setup(&mut nes);
     let mut frame = 0u64;
     let step = |nes: &mut Nes, frame: &mut u64| -> Result<(), Outcome> {
         *frame += 1;

@@ -236,3 +236,20 @@ fn table_matches_docs() {
         "docs/conformance.md does not state the AccuracyCoin count"
     );
 }
+
+/// The fast paths (idle-loop and fill-loop skips, whole-transfer OAM DMA, the PPU's idle
+/// and whole-line gears) change no result byte: the same run dot by dot with all of them
+/// off. (~15 s: the PPU runs every dot.)
+#[test]
+fn fast_paths_change_no_verdict() {
+    let (Some(rom), Some(fast)) = (rom(), results()) else {
+        return;
+    };
+    let slow = accuracycoin::run_with(rom, accuracycoin::FRAME_BUDGET, |nes| {
+        nes.set_skip_idle(false);
+        nes.bus_mut().ppu_mut().set_dots_only(true);
+    })
+    .unwrap_or_else(|out| panic!("slow run: {}", out.message));
+    let bytes = |r: &[TestResult]| r.iter().map(|t| t.raw).collect::<Vec<u8>>();
+    assert_eq!(bytes(&slow), bytes(fast));
+}

@@ -648,3 +648,90 @@ fn overflow_bug_false_positive() {
     run_until(&mut p, &mut cart, 81, 0);
     assert!(p.overflow, "false positive from the diagonal read");
 }
+
+/// Line 0 of a frame whose pre-render line fetched a stale sprite (odd or even frame, through
+/// the fast gears or dot by dot).
+fn prerender_sprites_frame(odd: bool, dots: bool) -> Vec<u16> {
+    let mut cart = FakeCart::new();
+    cart.chr[0x20 + 3] = 0xC0; // tile 2, row 3: the two leftmost pixels
+    let mut p = ready(&mut cart);
+    p.set_dots_only(dots);
+    p.palette[0] = 0x0F;
+    p.palette[0x11] = 0x21;
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    p.masks_height = 0;
+    p.mask = 0x14; // sprites only, left column included
+    run_until(&mut p, &mut cart, 240, 0);
+    // What line 239 left in secondary OAM, as if a sprite at Y = 2 had been there, and the
+    // sprite 0 flag of the last evaluation.
+    p.secondary[..4].copy_from_slice(&[2, 2, 0x00, 50]);
+    p.odd_frame = odd;
+    run_until(&mut p, &mut cart, 1, 0);
+    run_until(&mut p, &mut cart, 241, 2);
+    p.frame_buffer()[..256].to_vec()
+}
+
+#[test]
+fn prerender_line_fetches_stale_secondary_oam_for_line_0() {
+    for dots in [false, true] {
+        // Checked against line 5: row 5 − 2 = 3 of the tile shows on line 0.
+        let even = prerender_sprites_frame(false, dots);
+        let opaque: Vec<usize> = (0..256).filter(|&x| even[x] == 0x21).collect();
+        assert_eq!(opaque, [50, 51], "dots only: {dots}");
+        // After a skipped odd-frame dot the first pixel shows at x = 0, the others where
+        // they belong.
+        let odd = prerender_sprites_frame(true, dots);
+        let opaque: Vec<usize> = (0..256).filter(|&x| odd[x] == 0x21).collect();
+        assert_eq!(opaque, [0, 51], "dots only: {dots}");
+    }
+}
+
+#[test]
+fn dot_339_without_rendering_puts_sprites_at_x_0() {
+    let mut cart = FakeCart::new();
+    for r in 0..8 {
+        cart.chr[0x20 + r] = 0xFF;
+    }
+    let mut p = ready(&mut cart);
+    p.palette[0] = 0x0F;
+    p.palette[0x11] = 0x21;
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    p.oam[..4].copy_from_slice(&[10, 2, 0x00, 100]); // shown on line 11 at x = 100
+    p.masks_height = 0;
+    write(&mut p, &mut cart, 1, 0x10);
+    // Line 10's dots 257–320 fetch it; rendering goes off before dot 339 and comes back
+    // on line 11 at dot 50: the sprite shows from there.
+    run_until(&mut p, &mut cart, 10, 330);
+    write(&mut p, &mut cart, 1, 0x00);
+    run_until(&mut p, &mut cart, 11, 50);
+    write(&mut p, &mut cart, 1, 0x10);
+    run_until(&mut p, &mut cart, 241, 2);
+    let line: Vec<u16> = p.frame_buffer()[11 * 256..12 * 256].to_vec();
+    let opaque: Vec<usize> = (0..256).filter(|&x| line[x] == 0x21).collect();
+    assert_eq!(opaque, (49..57).collect::<Vec<_>>());
+}
+
+#[test]
+fn rendering_off_mid_line_corrupts_an_oam_row_when_back_on() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    for (i, b) in p.oam.iter_mut().enumerate() {
+        *b = i as u8;
+    }
+    p.masks_height = 0;
+    write(&mut p, &mut cart, 1, 0x18);
+    // Off after dot 10 of line 5 (secondary OAM being cleared, address 5).
+    run_until(&mut p, &mut cart, 5, 9);
+    p.write_reg(1, 0x00, &mut cart);
+    run_until(&mut p, &mut cart, 241, 1);
+    let before = p.oam;
+    assert_eq!(before[40], 40, "nothing happens while rendering is off");
+    write(&mut p, &mut cart, 1, 0x18);
+    run_until(&mut p, &mut cart, 261, 5);
+    assert_eq!(p.oam[40..48], before[..8], "row 5 is a copy of row 0");
+    assert_eq!(p.oam[48..], before[48..]);
+}
