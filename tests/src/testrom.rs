@@ -55,7 +55,7 @@ const SLOW_ROMS: &[(&str, u64)] = &[
 
 impl Limits {
     /// The limits for the ROM at `path`: the default, or a longer budget for a ROM known to
-    /// be slow ([`SLOW_ROMS`]).
+    /// be slow (`SLOW_ROMS`: AccuracyCoin).
     #[must_use]
     pub fn for_rom(path: &Path) -> Limits {
         let file = path.file_name().map(|f| f.to_string_lossy().into_owned());

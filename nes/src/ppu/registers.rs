@@ -153,7 +153,7 @@ impl Ppu {
         }
     }
 
-    pub(super) fn read_reg<M: PpuMemory>(&mut self, reg: u16, mem: &mut M) -> u8 {
+    pub(super) fn read_reg<M: PpuMemory>(&mut self, reg: u16, _mem: &mut M) -> u8 {
         match reg & 7 {
             2 => {
                 let start = self.read_status_start();
