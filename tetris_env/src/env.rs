@@ -866,3 +866,47 @@ pub(crate) mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::tests::rom;
+    use super::*;
+    use crate::rules;
+    use crate::ObservationKind;
+
+    /// Levels the menu and `start_level` cannot reach (30–255), written where the game
+    /// reads the level: a row every frame, as `rules::frames_per_row` says (the game skips
+    /// its table from level 29 on).
+    #[test]
+    fn gravity_past_the_table() {
+        let Some(rom) = rom() else { return };
+        let spec = EnvSpec::from_id("TetrisA-v0")
+            .expect("id")
+            .observation(ObservationKind::None)
+            .frame_timing(FrameTiming::Vblank)
+            .deterministic(true);
+        let mut env = TetrisEnv::new(&rom, spec).expect("env");
+        for level in [30u8, 99, 154, 200, 255] {
+            env.reset(None).expect("reset");
+            let mut snap = env.snapshot();
+            let r = snap.nes.ram_mut();
+            for base in [0x40, 0x60] {
+                r[base + 4] = level;
+                r[base + 0x0E] = 0; // no first-piece hang
+            }
+            env.restore(&snap).expect("same ROM");
+            let mut ys = Vec::new();
+            for _ in 0..6 {
+                let s = env.step(0).expect("step");
+                ys.push(s.info.falling.map(|f| f.y));
+            }
+            let speed = rules::frames_per_row(level);
+            assert_eq!(speed, 1);
+            assert_eq!(
+                ys,
+                [1, 2, 3, 4, 5, 6].map(Some),
+                "level {level}: a row a frame"
+            );
+        }
+    }
+}
