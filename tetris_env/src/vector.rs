@@ -115,8 +115,8 @@ impl Group {
             };
             let needs_reset = &mut self.needs_reset[j];
             let r = match reset_seed {
-                Some(seed) => env.reset(seed).map(|(obs, info)| {
-                    out.copy_from_slice(obs.data);
+                Some(seed) => env.reset(seed).map(|info| {
+                    out.copy_from_slice(env.observation().data);
                     ch.reward[j] = 0.0;
                     ch.terminated[j] = false;
                     ch.truncated[j] = false;
@@ -125,7 +125,7 @@ impl Group {
                     *needs_reset = false;
                 }),
                 None => env.step(ch.actions[j]).map(|s| {
-                    out.copy_from_slice(s.obs.data);
+                    out.copy_from_slice(env.observation().data);
                     ch.reward[j] = s.reward;
                     ch.terminated[j] = s.terminated;
                     ch.truncated[j] = s.truncated;

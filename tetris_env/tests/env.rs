@@ -161,26 +161,31 @@ fn observations_have_their_shapes() {
         ObservationKind::None,
     ] {
         let mut e = env(&rom, a0().observation(kind).deterministic(true));
-        let (obs, _) = e.reset(None).unwrap();
+        e.reset(None).unwrap();
+        let obs = e.observation();
         assert_eq!(obs.data.len(), kind.len());
         assert_eq!(obs.kind, kind);
-        let s = e.step(0).unwrap();
-        assert_eq!(s.obs.data.len(), kind.len());
+        let _ = e.step(0).unwrap();
+        let obs = e.observation();
+        assert_eq!(obs.data.len(), kind.len());
+        let mut copy = vec![0xAA; kind.len()];
+        e.write_observation(&mut copy).unwrap();
+        assert_eq!(copy, obs.data, "written into the caller's buffer");
+        assert!(e.write_observation(&mut [0u8; 3]).is_err() || kind.len() == 3);
         match kind {
             ObservationKind::Rgb => {
-                assert!(s.obs.data.iter().any(|&b| b != 0), "the screen is drawn");
-                assert_eq!(s.obs.shape(), &[240, 256, 3]);
+                assert!(obs.data.iter().any(|&b| b != 0), "the screen is drawn");
+                assert_eq!(obs.shape(), &[240, 256, 3]);
             }
             ObservationKind::Board => {
                 assert_eq!(
-                    s.obs.data.iter().filter(|&&c| c == 2).count(),
+                    obs.data.iter().filter(|&&c| c == 2).count(),
                     4,
                     "the falling piece"
                 );
             }
             ObservationKind::Ram => {
-                let data = s.obs.data.to_vec();
-                assert_eq!(data, &e.console().ram()[..]);
+                assert_eq!(obs.data, &e.console().ram()[..]);
             }
             ObservationKind::None => {}
         }
@@ -204,7 +209,7 @@ fn snapshot_restore_replays_identically() {
                 let s = e
                     .step([0x20, 0x01, 0x80, 0x20, 0x40][(t % 5) as usize])
                     .ok()?;
-                Some((s.reward, s.info, s.obs.data.to_vec()))
+                Some((s.reward, s.info, e.observation().data.to_vec()))
             })
             .collect()
     };
@@ -259,4 +264,17 @@ fn snapshot_bytes_round_trip_and_refuse_other_roms() {
         .contains("version 2"));
     assert!(f.restore_bytes(b"TNES").is_err());
     assert!(f.restore_bytes(&bytes[..bytes.len() / 3]).is_err());
+}
+
+#[test]
+fn default_rom_path_is_found_from_the_crate() {
+    // Doctests (docs/*.md, the README, rustdoc) and examples run from tetris_env/ and look
+    // for the ROM with `Rom::default_path()`: it must find the checkout's roms/Tetris.nes.
+    let Some(path) = common::require_data(
+        Rom::default_path(),
+        "run scripts/fetch-rom.sh or set TETRIS_ROM",
+    ) else {
+        return;
+    };
+    assert!(Rom::from_file(&path).is_ok());
 }

