@@ -15,7 +15,7 @@ pub struct Outcome {
 
 /// Starts an episode; the observation is then [`observation`].
 pub fn reset(env: &mut TetrisEnv, seed: Option<u64>) -> Result<Info> {
-    env.reset(seed).map(|(_, info)| info)
+    env.reset(seed)
 }
 
 /// Plays one action; the observation is then [`observation`].
