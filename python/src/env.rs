@@ -173,6 +173,25 @@ impl Env {
         PyBytes::new(py, &self.env.snapshot().to_bytes())
     }
 
+    /// Benchmark hook: plays `actions` in a Rust loop (resetting when an episode ends), with
+    /// no Python call per step, so a benchmark can tell the cost of the Python call from the
+    /// cost of the step. Returns the number of episodes that ended.
+    fn _run_rust_loop(&mut self, py: Python<'_>, actions: Vec<u32>) -> PyResult<u64> {
+        let env = &mut self.env;
+        py.detach(|| {
+            let mut ended = 0;
+            for a in actions {
+                let out = adapter::step(env, a)?;
+                if out.terminated || out.truncated {
+                    ended += 1;
+                    adapter::reset(env, None)?;
+                }
+            }
+            Ok(ended)
+        })
+        .map_err(to_py)
+    }
+
     /// Restores bytes from `save_state` (of an env on the same ROM); an error leaves the
     /// env unchanged.
     fn load_state(&mut self, bytes: &[u8]) -> PyResult<()> {
