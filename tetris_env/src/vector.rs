@@ -359,3 +359,45 @@ impl Drop for VecEnv {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::tests::{high_level_line_clear, rom};
+
+    #[test]
+    fn a_crashed_episode_is_autoreset_like_any_end() {
+        let Some(rom) = rom() else { return };
+        let spec = EnvSpec::from_id("TetrisA-v0")
+            .expect("id")
+            .observation(ObservationKind::None)
+            .deterministic(true);
+        let env = TetrisEnv::new(&rom, spec).expect("env");
+        let mut g = Group {
+            envs: vec![env],
+            first: 0,
+            needs_reset: vec![false],
+        };
+        let mut ch = new_chunk(1, 0);
+        let mut seen = false;
+        for (level, lines) in [(250, 3), (250, 2), (253, 3)] {
+            g.run(Cmd::Reset(None), &mut ch);
+            high_level_line_clear(&mut g.envs[0], level, lines, 0);
+            for _ in 0..300 {
+                g.run(Cmd::Step, &mut ch);
+                assert!(ch.error.is_none(), "a crash is no error");
+                if ch.terminated[0] {
+                    break;
+                }
+            }
+            if !ch.info[0].crashed {
+                continue;
+            }
+            g.run(Cmd::Step, &mut ch);
+            assert!(ch.error.is_none());
+            assert!(ch.autoreset[0] && !ch.terminated[0] && !ch.info[0].crashed);
+            seen = true;
+        }
+        assert!(seen, "one of the line clears crashes the game");
+    }
+}

@@ -167,16 +167,23 @@ pub fn title(id: &str, info: &Info, paused: bool) -> String {
 }
 
 /// Why an episode ended, for the report.
-fn ending(info: &Info, terminated: bool) -> &'static str {
-    if info.won {
-        "won"
+fn ending(info: &Info, terminated: bool) -> String {
+    if info.crashed {
+        crash_message(info)
+    } else if info.won {
+        "won".into()
     } else if terminated {
-        "top-out"
+        "top-out".into()
     } else if info.left_play {
-        "left play (soft reset)"
+        "left play (soft reset)".into()
     } else {
-        "truncated"
+        "truncated".into()
     }
+}
+
+/// The report of a crashed game (see `docs/agents.md`).
+pub fn crash_message(info: &Info) -> String {
+    format!("the game crashed at level {}", info.level)
 }
 
 /// Prints an episode's reward and info (one JSON line) to stdout.
@@ -246,7 +253,7 @@ fn human(
             env.take_samples(&mut samples);
             fe.push_audio(&samples);
             if done {
-                report(episode, ending(&info, terminated), reward, &info);
+                report(episode, &ending(&info, terminated), reward, &info);
                 env.reset(None).map_err(env_err)?;
                 samples.clear();
                 env.take_samples(&mut samples);

@@ -51,6 +51,8 @@ struct Summary {
     steps: u64,
     episodes: u64,
     episodes_finished: u64,
+    /// Episodes that ended with the game crashing.
+    crashes: u64,
     mean_score: f64,
     max_score: u32,
     mean_lines: f64,
@@ -64,6 +66,7 @@ struct Summary {
 #[derive(Debug, Default)]
 struct Tally {
     finished: u64,
+    crashes: u64,
     scores: Vec<u32>,
     lines: Vec<u32>,
 }
@@ -139,6 +142,12 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
             let info = step.info;
             tally.add(&info);
             tally.finished += 1;
+            if info.crashed {
+                tally.crashes += 1;
+                if !args.json {
+                    println!("{}", super::play::crash_message(&info));
+                }
+            }
             in_episode = false;
         }
         if let Some(fe) = fe.as_mut() {
@@ -171,6 +180,7 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
         steps,
         episodes: tally.scores.len() as u64,
         episodes_finished: tally.finished,
+        crashes: tally.crashes,
         mean_score: mean(&tally.scores),
         max_score: tally.scores.iter().copied().max().unwrap_or(0),
         mean_lines: mean(&tally.lines),
@@ -202,8 +212,8 @@ fn print_text(s: &Summary) {
         s.env, s.action_space
     );
     println!(
-        "steps     {}\nepisodes  {} ({} finished)",
-        s.steps, s.episodes, s.episodes_finished
+        "steps     {}\nepisodes  {} ({} finished, {} crashed)",
+        s.steps, s.episodes, s.episodes_finished, s.crashes
     );
     println!("score     mean {:.1}, max {}", s.mean_score, s.max_score);
     println!("lines     mean {:.1}, max {}", s.mean_lines, s.max_lines);

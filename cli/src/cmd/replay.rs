@@ -129,7 +129,7 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, CliError> {
     };
     let mut total = 0.0;
     let mut steps = 0u64;
-    let mut ended = None;
+    let mut ended: Option<String> = None;
     for (line_no, action) in &actions {
         let (reward, terminated, truncated, info) = {
             let s = env.step(*action).map_err(|e| {
@@ -152,14 +152,16 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, CliError> {
         w.write_all(b"\n").map_err(io)?;
         steps += 1;
         if terminated || truncated {
-            ended = Some(if info.won {
-                "won (B-type goal)"
+            ended = Some(if info.crashed {
+                super::play::crash_message(&info)
+            } else if info.won {
+                "won (B-type goal)".to_owned()
             } else if terminated {
-                "top-out"
+                "top-out".to_owned()
             } else if info.left_play {
-                "truncated: the game left play"
+                "truncated: the game left play".to_owned()
             } else {
-                "truncated: step limit"
+                "truncated: step limit".to_owned()
             });
             break;
         }
@@ -171,7 +173,9 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, CliError> {
         steps,
         info.score,
         info.number_of_lines,
-        ended.unwrap_or("episode not over (actions ran out)")
+        ended
+            .as_deref()
+            .unwrap_or("episode not over (actions ran out)")
     );
     if ended.is_some() && (steps as usize) < actions.len() {
         eprintln!(
