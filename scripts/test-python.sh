@@ -31,4 +31,4 @@ rm -rf target/wheels/tetris_nes-*.whl
     target/wheels/tetris_nes-*.whl
 # Run from python/tests so `import tetris_nes` is the installed wheel, not the source tree.
 cd python/tests
-"../../$venv/bin/python" -m pytest -q "$@"
+"../../$venv/bin/python" -m pytest -q -rs "$@"

@@ -129,3 +129,6 @@ def test_errors():
         tetris_nes.VectorEnv("TetrisA-v0", 2, level=99)
     # Still steps after all that.
     v.step([1, 2])
+    v.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        v.step([1, 2])

@@ -81,7 +81,7 @@ class TetrisEnv(gymnasium.Env):
     def step(
         self, action: Any
     ) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
-        """Plays one NES frame (one placement in the placement space) with ``action``."""
+        """Plays one NES frame with ``action`` held: ``(obs, reward, terminated, truncated, info)``."""
         return self._core.step(action)
 
     def render(self) -> np.ndarray | None:

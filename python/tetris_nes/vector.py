@@ -123,5 +123,12 @@ class VectorEnv(_GymVectorEnv):
         return self._core.autoreset
 
     def close_extras(self, **kwargs: Any) -> None:
-        """Stops the worker threads."""
-        self._core = None
+        """Stops the worker threads (the arrays handed out stay valid)."""
+        self._core = _Closed()
+
+
+class _Closed:
+    """What a closed VectorEnv steps: every call is a clear error."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("this VectorEnv is closed")
