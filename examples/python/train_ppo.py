@@ -8,6 +8,7 @@ per rollout against timesteps) as a PNG and a CSV.
 
     python examples/python/train_ppo.py                       # 1.6M steps, as seed 000
     python examples/python/train_ppo.py --steps 20000 --eval-seeds 2   # a quick check
+    python examples/python/train_ppo.py --load ppo_tetris.zip --eval-seeds 100  # evaluate only
 
 Needs torch, stable-baselines3 and matplotlib (pip install torch stable-baselines3
 matplotlib) and the ROM ($TETRIS_ROM or roms/Tetris.nes).
@@ -96,6 +97,9 @@ def table(title: str, rows: list[dict]) -> None:
         print(f"{r['seed']:>6} {r['steps']:>15} {r['score']:>7} {r['lines']:>6}")
     print(f"{'mean':>6} {np.mean([r['steps'] for r in rows]):>15.0f} "
           f"{np.mean([r['score'] for r in rows]):>7.1f} {np.mean([r['lines'] for r in rows]):>6.2f}")
+    scored = [r for r in rows if r["lines"] > 0]
+    print(f"games that cleared a line: {len(scored)} of {len(rows)}; "
+          f"best score {max(r['score'] for r in rows)}")
 
 
 def main() -> None:
@@ -109,6 +113,7 @@ def main() -> None:
     ap.add_argument("--max-episode-steps", type=int, default=20_000)
     ap.add_argument("--threads", type=int, default=1, help="torch threads")
     ap.add_argument("--out", default="ppo_tetris", help="output prefix (.png, .csv, .json, .zip)")
+    ap.add_argument("--load", help="evaluate this saved model (no training)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.time()
@@ -116,6 +121,16 @@ def main() -> None:
     seeds = list(range(1000, 1000 + args.eval_seeds))
     random_rows = evaluate(None, args.env, seeds, args.max_episode_steps)
     table("random agent", random_rows)
+
+    if args.load:
+        model = PPO.load(args.load)
+        rows = evaluate(lambda obs: int(model.predict(obs, deterministic=False)[0]), args.env,
+                        seeds, args.max_episode_steps)
+        table(f"PPO from {args.load}", rows)
+        Path(f"{args.out}.json").write_text(json.dumps(
+            {"env": args.env, "model": args.load, "wall_seconds": round(time.time() - t0, 1),
+             "random": random_rows, "ppo": rows}, indent=1))
+        return
 
     venv = DummyVecEnv([make_env(args.env, args.seed + i, args.max_episode_steps)
                         for i in range(args.envs)])
