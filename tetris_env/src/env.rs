@@ -12,11 +12,15 @@
 //! - `step`: hold the action's buttons on controller 1 for one frame.
 
 use crate::actions::button;
+use crate::features::{Features, LastPlacement};
 use crate::info::Info;
 use crate::observation::{self, Observation};
+use crate::placement::{self, ActionMask, IllegalAction};
+use crate::planner::{Plan, PlanState, Planner};
 use crate::ram::{self, GameState, GameType};
 use crate::reward::RewardTracker;
 use crate::rom::Rom;
+use crate::rules::{Board, PiecePosition};
 use crate::seeding::Mt19937;
 use crate::snapshot::{Snapshot, SnapshotError};
 use crate::spec::{EnvSpec, FrameTiming, StartSelect};
@@ -37,13 +41,28 @@ const B_TYPE_SETUP_LIMIT: u32 = 600;
 #[must_use]
 #[non_exhaustive]
 pub struct Step {
+    /// The reward, summed over the step's frames.
     pub reward: f64,
     /// The game ended: top-out, or (B-type) the 25 lines were cleared.
     pub terminated: bool,
     /// The episode was cut short: `max_episode_steps`, or the game left play.
     pub truncated: bool,
     pub info: Info,
+    /// The legal actions for the next step ([`TetrisEnv::action_mask`]): the new piece's
+    /// legal placements in the placement space, every action in the others.
+    pub action_mask: ActionMask,
 }
+
+/// What one emulated frame did.
+struct FrameOut {
+    reward: f64,
+    info: Info,
+    terminated: bool,
+}
+
+/// Frames a placement step may take before it is cut short (truncated): far more than any
+/// piece needs (level 0 without soft drop: about 1,000).
+const PLACEMENT_FRAME_LIMIT: u32 = 200_000;
 
 /// Where an episode is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -71,6 +90,12 @@ pub(crate) struct Episode {
     pieces: u32,
     /// Frames since the piece count last grew.
     frames_since_spawn: u32,
+    /// The falling piece after the last frame.
+    falling: Option<PiecePosition>,
+    /// Placements that locked elsewhere than planned.
+    mismatches: u32,
+    /// The last piece locked: what it did (for the features).
+    last_placement: Option<LastPlacement>,
 }
 
 impl Episode {
@@ -85,6 +110,9 @@ impl Episode {
             frames: 0,
             pieces: 0,
             frames_since_spawn: 0,
+            falling: None,
+            mismatches: 0,
+            last_placement: None,
         }
     }
 
@@ -121,6 +149,10 @@ pub struct TetrisEnv {
     audio: Option<u32>,
     /// Draw pictures even if the observation does not need them (for rendering).
     video: bool,
+    /// The placement planner (placement space only) and its last plan.
+    planner: Option<Planner>,
+    /// The legal actions now.
+    mask: ActionMask,
 }
 
 impl TetrisEnv {
@@ -138,6 +170,7 @@ impl TetrisEnv {
         let start = nes.clone();
         let seeder = spec.seed.map_or_else(Mt19937::from_entropy, Mt19937::new);
         let obs = vec![0; spec.observation.len()];
+        let (spec_space, spec_input) = (spec.action_space, spec.placement.input);
         Ok(TetrisEnv {
             spec,
             rom: rom.clone(),
@@ -148,6 +181,12 @@ impl TetrisEnv {
             obs,
             audio: None,
             video: false,
+            planner: if spec_space.is_placement() {
+                Some(Planner::new(spec_input)?)
+            } else {
+                None
+            },
+            mask: ActionMask::all(spec_space.n()),
         })
     }
 
@@ -220,28 +259,139 @@ impl TetrisEnv {
             tracker,
             seed_bytes,
             info,
+            falling: info.falling,
             ..episode
         };
         self.update_b_goal();
+        if self.spec.action_space.is_placement() {
+            self.replan();
+        }
         self.write_obs();
         Ok(info)
     }
 
-    /// Plays one frame with `action` held. An action outside the space, or a step after the
-    /// episode ended (or before the first reset), is an error and changes nothing.
+    /// Plays one step: with a frame-level space, one frame with `action`'s buttons held;
+    /// with [`crate::ActionSpace::Placement`], the placement `action` (see
+    /// [`crate::placement`]): its schedule frame by frame until the piece locks and the next
+    /// one spawns, or the episode ends. An action outside the space, a masked placement
+    /// (unless [`IllegalAction::Terminate`]), or a step after the episode ended (or before
+    /// the first reset), is an error and changes nothing.
     pub fn step(&mut self, action: u32) -> Result<Step> {
+        self.step_with(action, |_| {})
+    }
+
+    /// [`TetrisEnv::step`], calling `each_frame` with the console after every frame the
+    /// step emulates (to show or record a placement step frame by frame).
+    pub fn step_with(&mut self, action: u32, mut each_frame: impl FnMut(&Nes)) -> Result<Step> {
         match self.episode.status {
             Status::New => return Err(EnvError::NotReset),
             Status::Ended => return Err(EnvError::EpisodeEnded),
             Status::Running => {}
         }
+        if self.spec.action_space.is_placement() {
+            return self.step_placement(action, &mut each_frame);
+        }
         let mut byte = self.spec.action_space.byte(action)?;
         if self.spec.start_select == StartSelect::Mask {
             byte &= !(button::START | button::SELECT);
         }
+        self.episode.steps += 1;
+        let f = self.frame(byte)?;
+        each_frame(&self.nes);
+        Ok(self.finish(f.reward, f.info, f.terminated))
+    }
+
+    /// One placement step (see [`TetrisEnv::step`]).
+    fn step_placement(&mut self, action: u32, each_frame: &mut dyn FnMut(&Nes)) -> Result<Step> {
+        let space = self.spec.action_space;
+        if action >= space.n() {
+            return Err(EnvError::InvalidAction {
+                action,
+                space,
+                masked: false,
+            });
+        }
+        let chosen = self
+            .planner
+            .as_ref()
+            .and_then(|p| placement::placement_for(p.plan(), action))
+            .copied();
+        let Some(chosen) = chosen else {
+            return match self.spec.placement.illegal_action {
+                IllegalAction::Error => Err(EnvError::InvalidAction {
+                    action,
+                    space,
+                    masked: true,
+                }),
+                IllegalAction::Terminate { penalty } => {
+                    self.episode.steps += 1;
+                    let mut info = self.episode.info;
+                    info.illegal_action = true;
+                    info.new_piece = false;
+                    info.locked = None;
+                    info.frames = 0;
+                    info.lines_cleared = 0;
+                    self.mask = ActionMask::none(space.n());
+                    Ok(self.finish(-penalty, info, true))
+                }
+            };
+        };
+        self.episode.steps += 1;
+        let model = self.spec.placement.input;
+        let (mut reward, mut lines, mut frames) = (0.0, 0i64, 0u32);
+        let (mut new_piece, mut locked) = (false, None);
+        let mut truncated_by_limit = false;
+        let last = loop {
+            let byte = if locked.is_none() {
+                chosen.route.buttons(&model, frames)
+            } else {
+                button::NOOP
+            };
+            let f = self.frame(byte)?;
+            each_frame(&self.nes);
+            frames += 1;
+            reward += f.reward;
+            lines += f.info.lines_cleared;
+            new_piece |= f.info.new_piece;
+            if locked.is_none() {
+                if let Some(at) = f.info.locked {
+                    locked = Some(at);
+                    if at != chosen.lock {
+                        self.episode.mismatches += 1;
+                    }
+                }
+            }
+            if f.terminated {
+                self.mask = ActionMask::none(space.n());
+                break f;
+            }
+            // The next decision point: a new piece with at least one legal placement (a
+            // piece with none, spawned into the stack, plays on with no input).
+            if locked.is_some() && f.info.new_piece && self.replan() {
+                break f;
+            }
+            if frames >= PLACEMENT_FRAME_LIMIT {
+                truncated_by_limit = true;
+                break f;
+            }
+        };
+        let mut info = last.info;
+        info.frames = frames;
+        info.lines_cleared = lines;
+        info.new_piece = new_piece;
+        info.locked = locked;
+        let mut step = self.finish(reward, info, last.terminated);
+        if truncated_by_limit && !step.truncated {
+            step.truncated = true;
+            self.episode.status = Status::Ended;
+        }
+        Ok(step)
+    }
+
+    /// Emulates one frame with `byte` held and reads what it did.
+    fn frame(&mut self, byte: u8) -> Result<FrameOut> {
         self.nes.set_buttons(0, Buttons::from_nes_py(byte));
         let crash = advance_or_crash(&mut self.nes, self.spec.frame_timing)?;
-        self.episode.steps += 1;
         let new_piece = self.episode.count_frame(self.nes.ram());
 
         let ram_bytes = self.nes.ram();
@@ -250,6 +400,20 @@ impl TetrisEnv {
         info.frames_since_spawn = self.episode.frames_since_spawn;
         info.frames = 1;
         info.episode_frames = self.episode.frames;
+        // A piece that was falling and no longer is locked this frame (playState 2; its
+        // cells are written into the playfield in a later frame).
+        if self.episode.falling.is_some() && info.falling.is_none() {
+            info.locked = GameState::new(ram_bytes).piece().map(|o| PiecePosition {
+                orientation: o,
+                x: info.piece_x,
+                y: info.piece_y,
+            });
+            if let Some(at) = info.locked {
+                self.episode.last_placement =
+                    Some(LastPlacement::measure(&Board::from_ram(ram_bytes), at));
+            }
+        }
+        self.episode.falling = info.falling;
         let r = self.episode.tracker.step(
             &self.spec.reward,
             self.spec.game_type,
@@ -258,7 +422,6 @@ impl TetrisEnv {
             info.board_height,
         );
         info.lines_cleared = r.lines_cleared;
-        info.episode_step = self.episode.steps;
         info.seed_bytes = self.episode.seed_bytes;
         info.left_play = ram_bytes[ram::GAME_MODE] != ram::MODE_PLAY;
 
@@ -281,6 +444,17 @@ impl TetrisEnv {
             info.crash_pc = Some(pc);
         }
         let terminated = top_out || won || info.crashed;
+        Ok(FrameOut {
+            reward: r.reward,
+            info,
+            terminated,
+        })
+    }
+
+    /// Ends a step: episode counters, truncation, the observation.
+    fn finish(&mut self, reward: f64, mut info: Info, terminated: bool) -> Step {
+        info.episode_step = self.episode.steps;
+        info.placement_mismatches = self.episode.mismatches;
         // As Gymnasium's TimeLimit: truncation is reported even on the terminal step.
         let truncated = (info.left_play && self.spec.start_select == StartSelect::Truncate)
             || self
@@ -292,12 +466,42 @@ impl TetrisEnv {
         }
         self.episode.info = info;
         self.write_obs();
-        Ok(Step {
-            reward: r.reward,
+        Step {
+            reward,
             terminated,
             truncated,
             info,
-        })
+            action_mask: self.mask,
+        }
+    }
+
+    /// Plans the falling piece (placement space): updates the mask; false if no placement
+    /// is legal (or no piece is in play).
+    fn replan(&mut self) -> bool {
+        let n = self.spec.action_space.n();
+        let state = PlanState::from_ram(self.nes.ram(), self.spec.frame_timing);
+        match (self.planner.as_mut(), state) {
+            (Some(planner), Some(state)) => {
+                self.mask = placement::mask_of(planner.plan_from(&state));
+            }
+            _ => self.mask = ActionMask::none(n),
+        }
+        self.mask.count() > 0
+    }
+
+    /// The legal actions now: for the placement space, the placements of the falling piece
+    /// the planner can reach (none once the episode has ended); every action for the
+    /// frame-level spaces.
+    #[must_use]
+    pub fn action_mask(&self) -> ActionMask {
+        self.mask
+    }
+
+    /// The placement planner's last plan (placement space only): every reachable lock
+    /// position of the falling piece with its route.
+    #[must_use]
+    pub fn plan(&self) -> Option<&Plan> {
+        self.planner.as_ref().map(Planner::plan)
     }
 
     /// B-type: the goal counts once the game has set its lines counter above 0.
@@ -311,7 +515,19 @@ impl TetrisEnv {
     }
 
     fn write_obs(&mut self) {
-        observation::write(self.spec.observation, &self.nes, &mut self.obs);
+        observation::write(
+            self.spec.observation,
+            &self.nes,
+            self.episode.last_placement,
+            &mut self.obs,
+        );
+    }
+
+    /// The feature vector now ([`crate::features`]), whatever the observation kind: the
+    /// locked board, the last placement, the falling and next pieces.
+    #[must_use]
+    pub fn features(&self) -> Features {
+        observation::features(self.nes.ram(), self.episode.last_placement)
     }
 
     /// The current observation (of the last step or reset), borrowed from the env.
@@ -438,6 +654,13 @@ impl TetrisEnv {
         self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);
         self.episode = snapshot.episode;
+        if self.spec.action_space.is_placement() {
+            if self.episode.status == Status::Running {
+                self.replan();
+            } else {
+                self.mask = ActionMask::none(self.spec.action_space.n());
+            }
+        }
         match &snapshot.obs {
             Some(obs) if obs.len() == self.obs.len() => self.obs.copy_from_slice(obs),
             _ => self.write_obs(),

@@ -19,9 +19,14 @@ pub enum EnvError {
         value: String,
         expected: &'static str,
     },
-    /// An action index outside the action space.
-    #[error("action {action} is outside the {space} action space (0..{n})", space = space.name(), n = space.n())]
-    InvalidAction { action: u32, space: ActionSpace },
+    /// An action index outside the action space, or (`masked`) a placement the action mask
+    /// rules out. Nothing is stepped.
+    #[error("{}", invalid_action(*action, *space, *masked))]
+    InvalidAction {
+        action: u32,
+        space: ActionSpace,
+        masked: bool,
+    },
     /// `step` after the episode ended (terminated or truncated) and before `reset`.
     #[error("cannot step in a finished episode: call reset")]
     EpisodeEnded,
@@ -43,4 +48,18 @@ pub enum EnvError {
     /// A save state could not be read or does not belong to this console.
     #[error("save state: {0}")]
     Snapshot(#[from] crate::snapshot::SnapshotError),
+}
+
+fn invalid_action(action: u32, space: ActionSpace, masked: bool) -> String {
+    if masked {
+        format!(
+            "action {action} is masked: not a legal placement of this piece (see the action mask)"
+        )
+    } else {
+        format!(
+            "action {action} is outside the {} action space (0..{})",
+            space.name(),
+            space.n()
+        )
+    }
 }

@@ -60,6 +60,15 @@ pub struct Info {
     pub frames: u32,
     /// Frames emulated in this episode since its reset.
     pub episode_frames: u64,
+    /// Where the falling piece locked, on the step it locked (the emulator's own
+    /// position, $0040–$0042 on the frame playState became 2); `None` on other steps.
+    pub locked: Option<PiecePosition>,
+    /// Placement space: placements of this episode that locked elsewhere than the
+    /// planner planned (the emulator is the judge; 0 is the contract, tested).
+    pub placement_mismatches: u32,
+    /// Placement space with [`crate::IllegalAction::Terminate`]: the episode ended on a
+    /// masked action.
+    pub illegal_action: bool,
     /// The game is paused (Start was pressed in play).
     pub paused: bool,
     /// The game is not in play (gameMode ≠ 4: a soft reset went back to the menus); with

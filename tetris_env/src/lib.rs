@@ -52,13 +52,17 @@
 //! ```
 
 pub mod actions;
+pub mod agent;
 pub mod checks;
 pub mod env;
 pub mod env_id;
 pub mod error;
+pub mod features;
 pub mod info;
 pub mod movie;
 pub mod observation;
+pub mod placement;
+pub mod planner;
 pub mod ram;
 pub mod reward;
 pub mod rom;
@@ -69,11 +73,15 @@ pub mod spec;
 pub mod vector;
 
 pub use actions::ActionSpace;
+pub use agent::{HeuristicAgent, Weights};
 pub use env::{Step, TetrisEnv};
 pub use env_id::EnvId;
 pub use error::{EnvError, Result};
+pub use features::{BoardFeatures, Features};
 pub use info::{GymInfo, Info};
 pub use observation::{Observation, ObservationKind};
+pub use placement::{ActionMask, IllegalAction, PlacementOptions};
+pub use planner::{InputModel, Plan, PlanState, Planner, Route, ShiftMode};
 pub use ram::{GameState, GameType};
 pub use reward::RewardConfig;
 pub use rom::Rom;

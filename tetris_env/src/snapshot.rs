@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// The byte form's magic.
 pub const MAGIC: [u8; 4] = *b"TENV";
 /// The byte form's version.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 4;
 
 /// Why a snapshot cannot be restored.
 #[derive(Debug, thiserror::Error)]

@@ -82,7 +82,7 @@ fn errors_on_misuse() {
     assert!(e.step(5).is_ok(), "reset starts a new episode");
     let bad = EnvSpec::from_id("TetrisA-v0")
         .unwrap()
-        .start_level(20)
+        .start_level(30)
         .build(&rom);
     assert!(matches!(
         bad,
@@ -157,6 +157,8 @@ fn observations_have_their_shapes() {
     for kind in [
         ObservationKind::Rgb,
         ObservationKind::Board,
+        ObservationKind::LockedBoard,
+        ObservationKind::Features,
         ObservationKind::Ram,
         ObservationKind::None,
     ] {
@@ -182,6 +184,25 @@ fn observations_have_their_shapes() {
                     obs.data.iter().filter(|&&c| c == 2).count(),
                     4,
                     "the falling piece"
+                );
+            }
+            ObservationKind::LockedBoard => {
+                assert!(
+                    obs.data.iter().all(|&c| c == 0),
+                    "no falling piece, nothing locked"
+                );
+            }
+            ObservationKind::Features => {
+                assert_eq!((obs.shape(), kind.dtype()), (&[34][..], "float32"));
+                let mut want = [0u8; 34 * 4];
+                e.features().write_le_bytes(&mut want);
+                assert_eq!(obs.data, &want[..]);
+                let f = e.features();
+                assert_eq!(f.get("column_transitions"), Some(10.0), "an empty board");
+                assert_eq!(
+                    f.as_array()[20..34].iter().sum::<f32>(),
+                    2.0,
+                    "two one-hots"
                 );
             }
             ObservationKind::Ram => {

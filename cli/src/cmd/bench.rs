@@ -1,7 +1,10 @@
 //! `tetris-nes bench [--json]`: environment throughput on this machine — steps/s of one env for
 //! each observation kind, a `VecEnv` on 1, 2 and 4 worker threads, and the time of a
 //! snapshot + restore. Random actions (SIMPLE_MOVEMENT, a fixed xorshift stream), resets when
-//! an episode ends. Figures go to docs/benchmarks.md with the command that produced them.
+//! an episode ends. Then placements: placements/s of one env at level 18 played by the
+//! heuristic agent, the planner's mean time per piece (the plan and its 40-entry mask) and
+//! the agent's, and a `VecEnv` of placement envs (random legal placements) on 1 and 2
+//! threads. Figures go to docs/benchmarks.md with the command that produced them.
 
 use crate::CliError;
 use serde::Serialize;
@@ -9,7 +12,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use tetris_env::{ActionSpace, EnvSpec, ObservationKind, Rom, VecEnv};
+use tetris_env::placement::mask_of;
+use tetris_env::{
+    ActionSpace, EnvSpec, HeuristicAgent, ObservationKind, Planner, Rom, VecEnv, Weights,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
@@ -25,6 +31,9 @@ pub struct BenchArgs {
     /// Envs in the vector env.
     #[arg(long, default_value_t = 8)]
     vec_envs: usize,
+    /// Placements for the placement measurements.
+    #[arg(long, default_value_t = 3_000)]
+    placements: u64,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -36,6 +45,14 @@ struct Report {
     single: BTreeMap<&'static str, f64>,
     vec: BTreeMap<String, f64>,
     snapshot_restore_ns: f64,
+    /// One placement env at level 18, the heuristic agent choosing (its time included).
+    placements_per_sec: f64,
+    /// The planner's mean time per piece: every reachable lock position and the mask.
+    planner_us_per_piece: f64,
+    /// The heuristic agent's mean time per decision (with its next-piece lookahead).
+    agent_us_per_piece: f64,
+    /// Placements/s of a `VecEnv` of placement envs (random legal placements), by threads.
+    vec_placements: BTreeMap<String, f64>,
 }
 
 /// A fixed pseudo-random action stream (xorshift64).
@@ -91,11 +108,38 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
         vec.insert(threads.to_string(), rate);
     }
     let snapshot_restore_ns = snapshot_restore(&rom, &base)?;
+    let placement = base
+        .clone()
+        .action_space(ActionSpace::Placement)
+        .observation(ObservationKind::None)
+        .start_level(18);
+    let p = agent_placements(&rom, &placement, args.placements)?;
+    if !args.json {
+        println!(
+            "placements, level 18, heuristic agent: {:>10.0} placements/s (planner {:.1} µs/piece, agent {:.0} µs/piece)",
+            p.per_sec, p.planner_us, p.agent_us
+        );
+    }
+    let mut vec_placements = BTreeMap::new();
+    for threads in [1usize, 2] {
+        let rate = vec_placement_env(&rom, &placement, args.vec_envs, threads, args.placements)?;
+        if !args.json {
+            println!(
+                "VecEnv {} placement envs, {threads} thread(s): {rate:>10.0} placements/s",
+                args.vec_envs
+            );
+        }
+        vec_placements.insert(threads.to_string(), rate);
+    }
     let report = Report {
         env: args.env.clone(),
         single,
         vec,
         snapshot_restore_ns,
+        placements_per_sec: p.per_sec,
+        planner_us_per_piece: p.planner_us,
+        agent_us_per_piece: p.agent_us,
+        vec_placements,
     };
     if args.json {
         let text = serde_json::to_string(&report).map_err(|e| CliError::Other(e.to_string()))?;
@@ -104,6 +148,15 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
         println!("snapshot + restore: {snapshot_restore_ns:.0} ns");
         if let (Some(one), Some(two)) = (report.vec.get("1"), report.vec.get("2")) {
             println!("VecEnv scaling 1 -> 2 threads: {:.2}x", two / one);
+        }
+        if let (Some(one), Some(two)) = (
+            report.vec_placements.get("1"),
+            report.vec_placements.get("2"),
+        ) {
+            println!(
+                "VecEnv placements scaling 1 -> 2 threads: {:.2}x",
+                two / one
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -167,4 +220,103 @@ fn snapshot_restore(rom: &Rom, spec: &EnvSpec) -> Result<f64, CliError> {
         env.restore(&snap).map_err(env_err)?;
     }
     Ok(t.elapsed().as_nanos() as f64 / f64::from(N))
+}
+
+/// The placement figures of one env.
+struct PlacementFigures {
+    per_sec: f64,
+    planner_us: f64,
+    agent_us: f64,
+}
+
+/// The heuristic agent plays `placements` placements (resetting at game ends); then the
+/// planner and the agent are timed alone on the states met.
+fn agent_placements(
+    rom: &Rom,
+    spec: &EnvSpec,
+    placements: u64,
+) -> Result<PlacementFigures, CliError> {
+    let mut env = spec.build(rom).map_err(env_err)?;
+    let model = spec.placement.input;
+    let mut agent = HeuristicAgent::new(Weights::default(), model).map_err(env_err)?;
+    env.reset(Some(1)).map_err(env_err)?;
+    let mut states = Vec::new();
+    let t = Instant::now();
+    for _ in 0..placements {
+        if states.len() < 2_000 {
+            if let Some(s) = env.plan().and_then(|p| p.state()) {
+                states.push((
+                    *s,
+                    env.state().next_piece(),
+                    env.state().lines().unwrap_or(0),
+                ));
+            }
+        }
+        let action = agent
+            .act(&env)
+            .ok_or_else(|| CliError::Other("the agent found no placement".into()))?;
+        let s = env.step(action).map_err(env_err)?;
+        if s.terminated || s.truncated {
+            env.reset(None).map_err(env_err)?;
+        }
+    }
+    let per_sec = placements as f64 / t.elapsed().as_secs_f64();
+    let mut planner = Planner::new(model).map_err(env_err)?;
+    let rounds = 20usize;
+    let mut legal = 0usize;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for (state, _, _) in &states {
+            legal += mask_of(planner.plan_from(state)).count();
+        }
+    }
+    let planner_us = t.elapsed().as_secs_f64() * 1e6 / (rounds * states.len().max(1)) as f64;
+    let t = Instant::now();
+    let mut chosen = 0usize;
+    for (state, next, lines) in &states {
+        let plan = planner.plan_from(state).clone();
+        chosen += usize::from(
+            agent
+                .choose(&plan, next.map(|o| o.kind()), *lines)
+                .is_some(),
+        );
+    }
+    let agent_us = t.elapsed().as_secs_f64() * 1e6 / states.len().max(1) as f64;
+    std::hint::black_box((legal, chosen));
+    Ok(PlacementFigures {
+        per_sec,
+        planner_us,
+        agent_us,
+    })
+}
+
+/// A `VecEnv` of placement envs stepping random legal placements.
+fn vec_placement_env(
+    rom: &Rom,
+    spec: &EnvSpec,
+    n: usize,
+    threads: usize,
+    placements: u64,
+) -> Result<f64, CliError> {
+    let mut venv = VecEnv::new(rom, spec, n, threads).map_err(env_err)?;
+    let count = venv.action_count() as usize;
+    let mut rng = Actions(0x2545_F491_4F6C_DD1D);
+    let mut batch = vec![0u32; n];
+    let _ = venv.reset(Some(0)).map_err(env_err)?;
+    let rounds = (placements / n as u64).max(1);
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let masks = venv.action_masks();
+        for (i, a) in batch.iter_mut().enumerate() {
+            let legal: Vec<u32> = (0..count as u32)
+                .filter(|&x| masks[i * count + x as usize])
+                .collect();
+            *a = legal
+                .get(rng.next(legal.len().max(1) as u32) as usize)
+                .copied()
+                .unwrap_or(0);
+        }
+        let _ = venv.step(&batch).map_err(env_err)?;
+    }
+    Ok((rounds * n as u64) as f64 / t.elapsed().as_secs_f64())
 }

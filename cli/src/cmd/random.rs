@@ -16,19 +16,22 @@ use std::process::ExitCode;
 use std::time::Instant;
 use tetris_env::{EnvSpec, Info, ObservationKind, Rom};
 
+/// Steps random mode plays without `--steps`.
+const DEFAULT_STEPS: u64 = 500;
+
 /// SplitMix64: a small, fast generator, plenty for picking actions.
 #[derive(Debug)]
-struct SplitMix64(u64);
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn from_entropy() -> SplitMix64 {
+    pub fn from_entropy() -> SplitMix64 {
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
         SplitMix64(t ^ u64::from(std::process::id()).rotate_left(32))
     }
 
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -123,14 +126,15 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
     };
     let mut rng = args.seed.map_or_else(SplitMix64::from_entropy, SplitMix64);
     let n = env.action_count();
-    let pb = progress_bar(args.steps, std::io::stderr().is_terminal() && fe.is_none());
+    let max_steps = args.steps.unwrap_or(DEFAULT_STEPS);
+    let pb = progress_bar(max_steps, std::io::stderr().is_terminal() && fe.is_none());
 
     let start = Instant::now();
     env.reset(args.seed).map_err(env_err)?;
     let mut tally = Tally::default();
     let (mut steps, mut total_reward) = (0u64, 0.0f64);
     let mut in_episode = true;
-    while steps < args.steps {
+    while steps < max_steps {
         if !in_episode {
             env.reset(None).map_err(env_err)?;
             in_episode = true;
