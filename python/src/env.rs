@@ -6,7 +6,7 @@ use crate::errors::to_py;
 use crate::info::{self, Strings};
 use crate::options;
 use numpy::ndarray::{ArrayD, IxDyn};
-use numpy::{PyArrayDyn, ToPyArray};
+use numpy::{PyArray1, ToPyArray};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -50,15 +50,46 @@ pub fn action(space: ActionSpace, a: &Bound<'_, PyAny>) -> PyResult<u32> {
     }
 }
 
-/// A fresh observation array of `kind`'s shape holding `data`.
+/// The float32 elements of a little-endian byte buffer (the features observation).
+pub fn f32s(data: &[u8]) -> impl Iterator<Item = f32> + '_ {
+    data.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+/// A fresh observation array of `kind`'s shape and dtype (uint8, or float32 for features)
+/// holding `data`.
 pub fn obs_array<'py>(
     py: Python<'py>,
     kind: ObservationKind,
     data: &[u8],
-) -> PyResult<Bound<'py, PyArrayDyn<u8>>> {
-    let a = ArrayD::from_shape_vec(IxDyn(kind.shape()), data.to_vec())
-        .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(a.to_pyarray(py))
+) -> PyResult<Bound<'py, PyAny>> {
+    let shape = IxDyn(kind.shape());
+    let err = |e: numpy::ndarray::ShapeError| PyValueError::new_err(e.to_string());
+    if kind.element_size() == 4 {
+        let a = ArrayD::from_shape_vec(shape, f32s(data).collect()).map_err(err)?;
+        Ok(a.to_pyarray(py).into_any())
+    } else {
+        let a = ArrayD::from_shape_vec(shape, data.to_vec()).map_err(err)?;
+        Ok(a.to_pyarray(py).into_any())
+    }
+}
+
+/// The serde name of an observation kind ("board", "features", ...).
+pub fn kind_name(kind: ObservationKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl Env {
+    /// Placement space: `info["action_mask"]`, the mask for the next step.
+    fn add_mask(&self, py: Python<'_>, d: &Bound<'_, PyDict>) -> PyResult<()> {
+        if self.space.is_placement() {
+            d.set_item("action_mask", self.action_masks(py))?;
+        }
+        Ok(())
+    }
 }
 
 #[pymethods]
@@ -98,11 +129,13 @@ impl Env {
         &mut self,
         py: Python<'py>,
         seed: Option<u64>,
-    ) -> PyResult<(Bound<'py, PyArrayDyn<u8>>, Bound<'py, PyDict>)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
         let env = &mut self.env;
         let info = py.detach(|| adapter::reset(env, seed)).map_err(to_py)?;
         let obs = obs_array(py, self.kind, adapter::observation(&self.env))?;
-        Ok((obs, info::to_dict(py, &self.strings, &info)?))
+        let d = info::to_dict(py, &self.strings, &info)?;
+        self.add_mask(py, &d)?;
+        Ok((obs, d))
     }
 
     /// Plays one action: `(observation, reward, terminated, truncated, info)`.
@@ -111,23 +144,18 @@ impl Env {
         &mut self,
         py: Python<'py>,
         action: &Bound<'py, PyAny>,
-    ) -> PyResult<(
-        Bound<'py, PyArrayDyn<u8>>,
-        f64,
-        bool,
-        bool,
-        Bound<'py, PyDict>,
-    )> {
+    ) -> PyResult<(Bound<'py, PyAny>, f64, bool, bool, Bound<'py, PyDict>)> {
         let a = self::action(self.space, action)?;
         let env = &mut self.env;
         let out = py.detach(|| adapter::step(env, a)).map_err(to_py)?;
         let obs = obs_array(py, self.kind, adapter::observation(&self.env))?;
         let info = info::to_dict(py, &self.strings, &out.info)?;
+        self.add_mask(py, &info)?;
         Ok((obs, out.reward, out.terminated, out.truncated, info))
     }
 
     /// The screen (240×256×3 RGB) if the env was built with `render=True`, else `None`.
-    fn render<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyArrayDyn<u8>>>> {
+    fn render<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let Some(buf) = self.rgb.as_mut() else {
             return Ok(None);
         };
@@ -135,8 +163,22 @@ impl Env {
         obs_array(py, ObservationKind::Rgb, buf).map(Some)
     }
 
+    /// The legal actions now, as a bool array of `action_count` (all true for the
+    /// frame-level spaces; the reachable placements of the falling piece for `placement`).
+    fn action_masks<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<bool>> {
+        let m = self.env.action_mask();
+        let v: Vec<bool> = (0..self.space.n()).map(|a| m.get(a)).collect();
+        PyArray1::from_vec(py, v)
+    }
+
+    /// The observation kind's name ("rgb", "board", "features", ...).
+    #[getter]
+    fn observation_kind(&self) -> String {
+        kind_name(self.kind)
+    }
+
     /// The current observation (a copy).
-    fn observation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArrayDyn<u8>>> {
+    fn observation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         obs_array(py, self.kind, adapter::observation(&self.env))
     }
 

@@ -25,6 +25,7 @@ pub const OPTIONS: &[&str] = &[
     "start_select",
     "frame_timing",
     "reward",
+    "placement",
 ];
 
 fn bad(name: &str, value: &Bound<'_, PyAny>, expected: &str) -> PyErr {
@@ -139,6 +140,22 @@ pub fn spec(id: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<EnvSpec> 
                     }
                 }
             }
+            "placement" => {
+                // `PlacementOptions` in its serde form (input model, illegal actions).
+                let json: String = v
+                    .py()
+                    .import("json")?
+                    .call_method1("dumps", (&v,))?
+                    .extract()?;
+                let given: serde_json::Value =
+                    serde_json::from_str(&json).map_err(|e| bad(&key, &v, &e.to_string()))?;
+                // Keys left out keep their defaults (`input` is a struct of its own).
+                let mut merged = serde_json::to_value(spec.placement)
+                    .map_err(|e| bad(&key, &v, &e.to_string()))?;
+                merge(&mut merged, given);
+                spec.placement = serde_json::from_value(merged)
+                    .map_err(|e| bad(&key, &v, &e.to_string().replace('`', "")))?;
+            }
             _ => {
                 return Err(PyValueError::new_err(format!(
                     "unknown option {key:?}; valid options: {}, rom, render_mode",
@@ -148,6 +165,23 @@ pub fn spec(id: &str, options: Option<&Bound<'_, PyDict>>) -> PyResult<EnvSpec> 
         }
     }
     finish(spec)
+}
+
+/// Overlays `given` on `base`, object by object.
+fn merge(base: &mut serde_json::Value, given: serde_json::Value) {
+    match (base, given) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(g)) => {
+            for (k, v) in g {
+                match b.get_mut(&k) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, g) => *b = g,
+    }
 }
 
 /// Validates, naming the Python option (`level`) where the Rust field differs.

@@ -8,7 +8,7 @@ use crate::adapter;
 use crate::errors::to_py;
 use crate::info::{Batch, Strings};
 use crate::options;
-use numpy::{PyArray1, PyArrayDyn, PyArrayMethods};
+use numpy::{PyArray1, PyArray2, PyArrayDyn, PyArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -27,10 +27,19 @@ pub struct VecEnv {
     out: Buffers,
 }
 
+/// The observation array: uint8, or float32 for the features.
+#[derive(Debug)]
+enum Obs {
+    U8(Py<PyArrayDyn<u8>>),
+    F32(Py<PyArrayDyn<f32>>),
+}
+
 /// The numpy arrays results are written into.
 #[derive(Debug)]
 struct Buffers {
-    obs: Py<PyArrayDyn<u8>>,
+    obs: Obs,
+    /// `(n, action_count)` legal-action flags for the next step.
+    masks: Py<PyArray2<bool>>,
     reward: Py<PyArray1<f64>>,
     terminated: Py<PyArray1<bool>>,
     truncated: Py<PyArray1<bool>>,
@@ -41,11 +50,24 @@ struct Buffers {
 impl Buffers {
     /// Copies a batch into the numpy arrays.
     fn publish(&self, py: Python<'_>, s: &VecStep<'_>) -> PyResult<()> {
-        self.obs
+        match &self.obs {
+            Obs::U8(a) => a
+                .bind(py)
+                .try_readwrite()?
+                .as_slice_mut()?
+                .copy_from_slice(s.obs),
+            Obs::F32(a) => {
+                let mut a = a.bind(py).try_readwrite()?;
+                for (dst, x) in a.as_slice_mut()?.iter_mut().zip(crate::env::f32s(s.obs)) {
+                    *dst = x;
+                }
+            }
+        }
+        self.masks
             .bind(py)
             .try_readwrite()?
             .as_slice_mut()?
-            .copy_from_slice(s.obs);
+            .copy_from_slice(s.action_mask);
         self.reward
             .bind(py)
             .try_readwrite()?
@@ -100,7 +122,12 @@ impl VecEnv {
             kind,
             actions: vec![0; num_envs],
             out: Buffers {
-                obs: PyArrayDyn::<u8>::zeros(py, shape, false).unbind(),
+                obs: if kind.element_size() == 4 {
+                    Obs::F32(PyArrayDyn::<f32>::zeros(py, shape, false).unbind())
+                } else {
+                    Obs::U8(PyArrayDyn::<u8>::zeros(py, shape, false).unbind())
+                },
+                masks: PyArray2::<bool>::zeros(py, [num_envs, space.n() as usize], false).unbind(),
                 reward: PyArray1::<f64>::zeros(py, num_envs, false).unbind(),
                 terminated: PyArray1::<bool>::zeros(py, num_envs, false).unbind(),
                 truncated: PyArray1::<bool>::zeros(py, num_envs, false).unbind(),
@@ -155,10 +182,26 @@ impl VecEnv {
         self.out.publish(py, &s)
     }
 
-    /// The observations, `(num_envs, *shape)` uint8 (overwritten by every step).
+    /// The observations, `(num_envs, *shape)` uint8, or float32 for the features
+    /// (overwritten by every step).
     #[getter]
-    fn obs<'py>(&self, py: Python<'py>) -> Bound<'py, PyArrayDyn<u8>> {
-        self.out.obs.bind(py).clone()
+    fn obs<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match &self.out.obs {
+            Obs::U8(a) => a.bind(py).clone().into_any(),
+            Obs::F32(a) => a.bind(py).clone().into_any(),
+        }
+    }
+
+    /// `(num_envs, action_count)` bools: each env's legal actions for its next step.
+    #[getter]
+    fn action_masks<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray2<bool>> {
+        self.out.masks.bind(py).clone()
+    }
+
+    /// The observation kind's name ("rgb", "board", "features", ...).
+    #[getter]
+    fn observation_kind(&self) -> String {
+        crate::env::kind_name(self.kind)
     }
 
     #[getter]
@@ -184,7 +227,12 @@ impl VecEnv {
 
     /// The info of the last batch: a dict of arrays (a fresh dict; shared arrays).
     fn info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.out.info.dict(py)
+        let d = self.out.info.dict(py)?;
+        if self.space.is_placement() {
+            d.set_item("action_mask", self.out.masks.bind(py))?;
+            d.set_item("_action_mask", PyArray1::from_vec(py, vec![true; self.n]))?;
+        }
+        Ok(d)
     }
 
     #[getter]

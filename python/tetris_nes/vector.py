@@ -68,7 +68,9 @@ class VectorEnv(_GymVectorEnv):
         self.render_mode = None
         self.single_action_space = spaces.Discrete(self._core.action_count)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        self.single_observation_space = observation_space(tuple(self._core.observation_shape))
+        self.single_observation_space = observation_space(
+            self._core.observation_kind, tuple(self._core.observation_shape)
+        )
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         self._obs = self._core.obs
         self._reward = self._core.reward
@@ -116,6 +118,11 @@ class VectorEnv(_GymVectorEnv):
                 self._core.info(),
             )
         return self._obs, self._reward, self._terminated, self._truncated, self._core.info()
+
+    def action_masks(self) -> np.ndarray:
+        """``(num_envs, action_count)`` bools: each env's legal actions for its next step
+        (all true in the frame-level spaces). Overwritten by every step."""
+        return self._core.action_masks
 
     @property
     def autoreset(self) -> np.ndarray:
