@@ -41,6 +41,42 @@ pub struct BusState {
     oam_dma_page: Option<u8>,
 }
 
+#[cfg(test)]
+impl BusState {
+    pub(crate) fn set_dmc_rate_index_for_test(&mut self, v: u8) {
+        self.apu.dmc_mut_for_test().set_rate_index_for_test(v);
+    }
+    pub(crate) fn set_frame_index_for_test(&mut self, v: usize) {
+        self.apu.frame_mut_for_test().set_index_for_test(v);
+    }
+    pub(crate) fn set_ppu_position_for_test(&mut self, scanline: u16, dot: u16) {
+        self.ppu.set_position_for_test(scanline, dot);
+    }
+    pub(crate) fn set_cycles_for_test(&mut self, cycles: u64) {
+        self.cycles = cycles;
+    }
+}
+
+impl BusState {
+    /// Checks a loaded state (see [`crate::savestate`]): the clock, then each chip's fields
+    /// (each chip's `validate`, next to its state), with the PPU's and APU's clocks within
+    /// what lazy catch-up can leave between them and the CPU's.
+    pub(crate) fn validate(&self) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max, MAX_CYCLES};
+        ensure(
+            self.ram.len() == 0x800,
+            "bus.ram.len",
+            self.ram.len(),
+            "2048 bytes",
+        )?;
+        ensure_max(self.cycles, MAX_CYCLES, "bus.cycles")?;
+        self.ppu.validate(self.cycles * MASTER_PER_CPU)?;
+        self.apu.validate(self.cycles)?;
+        self.cart.validate(self.cycles)?;
+        self.pads.validate()
+    }
+}
+
 /// Everything on the CPU's side of the console except the CPU core itself.
 #[derive(Debug)]
 pub struct Bus {
@@ -166,8 +202,9 @@ impl Bus {
         }
     }
 
-    /// Restores a state saved from a bus with the same cartridge board; the cached event
-    /// times are recomputed.
+    /// Restores a state saved from a bus with the same cartridge board (checked with
+    /// `BusState::validate` first, see [`crate::savestate`]); the cached event times are
+    /// recomputed, and the console keeps its own output settings (headless, audio rate).
     pub fn load_state(&mut self, state: BusState) -> Result<(), crate::cart::CartError> {
         if state.ram.len() != self.ram.len() {
             return Err(crate::cart::CartError::StateSize {
@@ -178,8 +215,12 @@ impl Bus {
         }
         self.cart.set_state(&state.cart)?;
         self.ram.copy_from_slice(&state.ram);
-        self.ppu = state.ppu;
+        let mut ppu = state.ppu;
+        ppu.after_load(&self.ppu);
+        self.ppu = ppu;
+        let audio = self.apu.audio_rate();
         self.apu = state.apu;
+        self.apu.set_audio(audio);
         self.pads = state.pads;
         self.cycles = state.cycles;
         self.open_bus = state.open_bus;

@@ -10,8 +10,12 @@
 //!
 //! [`trace`] produces nestest.log-format CPU traces of the whole console.
 //!
+//! [`fuzz`] holds the fuzz targets' bodies, shared by cargo-fuzz and the corpus regression
+//! test.
+//!
 //! [`find_test_roms`] locates `../shared/test-roms` (or `$NES_TEST_ROMS`).
 
+pub mod fuzz;
 pub mod testrom;
 pub mod trace;
 

@@ -22,7 +22,7 @@ use crate::reward::RewardTracker;
 use crate::rom::Rom;
 use crate::rules::{Board, PiecePosition};
 use crate::seeding::Mt19937;
-use crate::snapshot::{Snapshot, SnapshotError};
+use crate::snapshot::{Snapshot, SpecCheck};
 use crate::spec::{EnvSpec, FrameTiming, StartSelect};
 use crate::{EnvError, Result};
 use nes::{Buttons, Nes};
@@ -99,6 +99,17 @@ pub(crate) struct Episode {
 }
 
 impl Episode {
+    /// Checks a loaded snapshot's episode against its console (see `snapshot.rs`).
+    pub(crate) fn validate(&self, nes: &Nes) -> std::result::Result<(), String> {
+        crate::snapshot::validate_episode(
+            self.status == Status::New,
+            self.steps,
+            &self.tracker,
+            &self.info,
+            nes,
+        )
+    }
+
     fn new() -> Episode {
         Episode {
             status: Status::New,
@@ -628,6 +639,7 @@ impl TetrisEnv {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             rom_sha1: self.rom.sha1(),
+            spec: self.spec.clone(),
             nes: self.nes.clone(),
             episode: self.episode,
             obs: Some(self.obs.clone()),
@@ -635,21 +647,28 @@ impl TetrisEnv {
     }
 
     /// Restores a snapshot from its byte form ([`Snapshot::to_bytes`]); an error (and no
-    /// change) for bytes of another ROM, version or a corrupt file.
+    /// change) for bytes of another ROM, version or spec, or a corrupt or invalid file (see
+    /// [`crate::snapshot`]).
     pub fn restore_bytes(&mut self, bytes: &[u8]) -> Result<()> {
-        let snapshot = Snapshot::from_bytes(bytes, &self.nes)?;
-        self.restore(&snapshot)
+        self.restore_bytes_with(bytes, SpecCheck::Same)
     }
 
-    /// Restores a snapshot taken with [`TetrisEnv::snapshot`] (of an env on the same ROM).
+    /// [`TetrisEnv::restore_bytes`], with the caller's choice about a snapshot of another
+    /// spec.
+    pub fn restore_bytes_with(&mut self, bytes: &[u8], check: SpecCheck) -> Result<()> {
+        let snapshot = Snapshot::from_bytes(bytes, &self.nes)?;
+        self.restore_with(&snapshot, check)
+    }
+
+    /// Restores a snapshot taken with [`TetrisEnv::snapshot`] of an env on the same ROM and
+    /// spec (anything else is an error, and no change).
     pub fn restore(&mut self, snapshot: &Snapshot) -> Result<()> {
-        if snapshot.rom_sha1 != self.rom.sha1() {
-            return Err(SnapshotError::RomMismatch {
-                expected: crate::rom::hex(&self.rom.sha1()),
-                found: crate::rom::hex(&snapshot.rom_sha1),
-            }
-            .into());
-        }
+        self.restore_with(snapshot, SpecCheck::Same)
+    }
+
+    /// [`TetrisEnv::restore`], with the caller's choice about a snapshot of another spec.
+    pub fn restore_with(&mut self, snapshot: &Snapshot, check: SpecCheck) -> Result<()> {
+        snapshot.check(&self.rom.sha1(), &self.spec, check)?;
         self.nes.clone_from(&snapshot.nes);
         self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);

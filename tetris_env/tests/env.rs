@@ -276,11 +276,11 @@ fn snapshot_bytes_round_trip_and_refuse_other_roms() {
     assert!(err.contains("another ROM"), "{err}");
     assert!(g.restore(&e.snapshot()).is_err());
     // Another version, a bad magic, a corrupt body.
-    let mut v2 = bytes.clone();
+    let mut v9 = bytes.clone();
     let other_version = tetris_env::snapshot::VERSION + 1;
-    v2[4..6].copy_from_slice(&other_version.to_le_bytes());
+    v9[4..6].copy_from_slice(&other_version.to_le_bytes());
     assert!(f
-        .restore_bytes(&v2)
+        .restore_bytes(&v9)
         .unwrap_err()
         .to_string()
         .contains(&format!("version {other_version}")));

@@ -54,12 +54,8 @@ fn space(name: &str) -> ActionSpace {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn board_hex(env: &TetrisEnv) -> String {
-    hex(env.state().board())
+    nes::cart::hex(env.state().board())
 }
 
 /// Our RAM extract in the fixtures' `x` layout.

@@ -7,7 +7,8 @@
 //! A game ends by top-out, the game's crash ("the game crashed at level N"), a B-type win,
 //! or `-s` placements ("limit").
 
-use super::play::{env_err, PlayArgs};
+use super::play::PlayArgs;
+use crate::output::{outln, Stdout};
 use crate::sdl::Frontend;
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -29,7 +30,7 @@ pub fn input_model(tap_hz: &str) -> Result<InputModel, CliError> {
             "--tap-hz {tap_hz:?}: expected 30, 20, 15, 12, 10 or das"
         ))
     })?;
-    InputModel::tap_hz(hz).map_err(env_err)
+    Ok(InputModel::tap_hz(hz)?)
 }
 
 /// How a game ended.
@@ -107,8 +108,8 @@ pub fn run(
         .observation(obs)
         .input_model(model)
         .max_episode_steps(args.steps);
-    let mut env = spec.build(rom).map_err(env_err)?;
-    let mut agent = HeuristicAgent::new(Weights::default(), model).map_err(env_err)?;
+    let mut env = spec.build(rom)?;
+    let mut agent = HeuristicAgent::new(Weights::default(), model)?;
     let mut fe = if args.render {
         Some(Frontend::new(
             &format!("tetris-nes · {} · agent", args.env),
@@ -120,7 +121,7 @@ pub fn run(
     };
     let base_seed = args
         .seed
-        .unwrap_or_else(|| super::random::SplitMix64::from_entropy().next() >> 16);
+        .unwrap_or_else(|| tetris_env::seeding::SplitMix64::from_entropy().next_u64() >> 16);
     let pb = if std::io::stderr().is_terminal() && fe.is_none() && !args.json {
         let pb = ProgressBar::new_spinner();
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
@@ -131,13 +132,15 @@ pub fn run(
         ProgressBar::hidden()
     };
 
+    let mut out = Stdout::new();
+    crate::interrupt::install();
     let start = Instant::now();
     let (mut placements, mut mismatches) = (0u64, 0u64);
     let mut episodes = Vec::new();
     let mut quit = false;
     for game in 0..args.episodes {
         let seed = base_seed.wrapping_add(game);
-        env.reset(Some(seed)).map_err(env_err)?;
+        env.reset(Some(seed))?;
         let info = loop {
             let Some(action) = agent.act(&env) else {
                 return Err(CliError::Other(
@@ -154,8 +157,7 @@ pub fn run(
                     }
                 }),
                 None => env.step(action),
-            }
-            .map_err(env_err)?;
+            }?;
             placements += 1;
             if let Some(fe) = fe.as_mut() {
                 fe.set_title(&super::play::title(
@@ -173,6 +175,7 @@ pub fn run(
                 ));
                 pb.tick();
             }
+            quit |= crate::interrupt::interrupted();
             if step.terminated || step.truncated || quit {
                 break step.info;
             }
@@ -190,7 +193,8 @@ pub fn run(
         };
         if !args.json {
             pb.suspend(|| {
-                println!(
+                outln!(
+                    out,
                     "game {} (seed {seed}): {} lines, score {}, level {}, {} pieces, {} frames: {}",
                     game + 1,
                     e.lines,
@@ -199,8 +203,9 @@ pub fn run(
                     e.pieces,
                     e.frames,
                     describe(&e)
-                );
-            });
+                )
+                .and_then(|()| out.flush())
+            })?;
         }
         episodes.push(e);
         if quit {
@@ -226,15 +231,20 @@ pub fn run(
     if args.json {
         let json = serde_json::to_string(&summary)
             .map_err(|e| CliError::Other(format!("summary: {e}")))?;
-        println!("{json}");
+        outln!(out, "{json}")?;
     } else {
-        println!(
+        outln!(
+            out,
             "{} placements in {:.1} s ({:.0} placements/s), {} placement mismatches",
             summary.placements,
             summary.elapsed_sec,
             summary.placements_per_sec,
             summary.placement_mismatches
-        );
+        )?;
+    }
+    out.finish()?;
+    if crate::interrupt::interrupted() {
+        return Ok(ExitCode::from(crate::error::INTERRUPTED));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,14 @@
 //! `tetris-nes conformance DIR [--json]`: runs every test ROM under DIR through the same runner
-//! as the test suite and prints one verdict per ROM and a total.
+//! as the test suite and prints one verdict per ROM and a total. The walk follows links to
+//! folders but enters each folder once (a link loop ends there) and goes at most
+//! [`MAX_DEPTH`] folders deep.
 
+use crate::error::path as quoted;
+use crate::output::{outln, Stdout};
 use crate::CliError;
 use conformance::{run_test_rom, Limits, Status};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,6 +24,9 @@ pub struct ConformanceArgs {
     max_frames: u64,
 }
 
+/// Deepest folder nesting searched below DIR.
+pub const MAX_DEPTH: usize = 32;
+
 #[derive(Debug, Serialize)]
 struct Row {
     rom: String,
@@ -28,13 +36,14 @@ struct Row {
 
 pub fn run(args: &ConformanceArgs) -> Result<ExitCode, CliError> {
     let mut roms = Vec::new();
-    collect_roms(&args.dir, &mut roms)?;
+    collect_roms(&args.dir, 0, &mut HashSet::new(), &mut roms)?;
     if roms.is_empty() {
         return Err(CliError::Other(format!(
             "{}: no .nes files found",
-            args.dir.display()
+            quoted(&args.dir)
         )));
     }
+    let mut out = Stdout::new();
     roms.sort();
     let limits = Limits {
         max_frames: args.max_frames,
@@ -42,25 +51,30 @@ pub fn run(args: &ConformanceArgs) -> Result<ExitCode, CliError> {
     };
     let mut rows = Vec::new();
     for path in &roms {
-        let bytes = super::read_file(path)?;
-        let out = run_test_rom(&bytes, limits);
+        let bytes = crate::rom_path::read_input(path, crate::rom_path::MAX_ROM_BYTES, "NES ROM")?;
+        let result = run_test_rom(&bytes, limits);
         let rom = path
             .strip_prefix(&args.dir)
             .unwrap_or(path)
-            .display()
-            .to_string();
+            .to_string_lossy()
+            .into_owned();
         if !args.json {
-            let status = match out.status {
+            let status = match result.status {
                 Status::Pass => "pass",
                 Status::Fail => "FAIL",
                 Status::Unsupported => "unsupported",
             };
-            println!("{status:<11} {rom}  {}", out.message);
+            outln!(
+                out,
+                "{status:<11} {}  {}",
+                quoted(Path::new(&rom)),
+                result.message
+            )?;
         }
         rows.push(Row {
             rom,
-            status: out.status,
-            message: out.message,
+            status: result.status,
+            message: result.message,
         });
     }
     let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
@@ -72,13 +86,15 @@ pub fn run(args: &ConformanceArgs) -> Result<ExitCode, CliError> {
     if args.json {
         let json =
             serde_json::to_string_pretty(&rows).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{json}");
+        outln!(out, "{json}")?;
     } else {
-        println!(
+        outln!(
+            out,
             "{pass} passed, {fail} failed, {unsupported} unsupported ({} ROMs)",
             rows.len()
-        );
+        )?;
     }
+    out.finish()?;
     Ok(if fail > 0 {
         ExitCode::from(1)
     } else {
@@ -86,11 +102,18 @@ pub fn run(args: &ConformanceArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-fn collect_roms(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| CliError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+/// The .nes files under `dir`, entering each folder (by its real path) once.
+fn collect_roms(
+    dir: &Path,
+    depth: usize,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), CliError> {
+    let real = std::fs::canonicalize(dir).map_err(CliError::io(dir))?;
+    if !seen.insert(real) || depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(CliError::io(dir))?;
     for entry in entries {
         let path = entry
             .map_err(|source| CliError::Io {
@@ -99,7 +122,7 @@ fn collect_roms(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
             })?
             .path();
         if path.is_dir() {
-            collect_roms(&path, out)?;
+            collect_roms(&path, depth + 1, seen, out)?;
         } else if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("nes"))

@@ -7,6 +7,7 @@
 //! `nes` action space (the action is the controller byte) whatever `-a` says, so every
 //! button works; `-a` chooses the random agent's actions.
 
+use crate::output::{outln, Stdout};
 use crate::schedule::Schedule;
 use crate::sdl::Frontend;
 use crate::CliError;
@@ -129,23 +130,17 @@ pub struct PlayArgs {
     pub screenshot_dir: PathBuf,
 }
 
-/// An env error as a one-line CLI error.
-pub fn env_err(e: tetris_env::EnvError) -> CliError {
-    CliError::Other(e.to_string())
-}
-
 /// The env's spec from the flags (checked), before the mode picks its action space and
 /// observation.
 fn spec(args: &PlayArgs) -> Result<EnvSpec, CliError> {
-    let mut spec = EnvSpec::from_id(&args.env)
-        .map_err(env_err)?
+    let mut spec = EnvSpec::from_id(&args.env)?
         .start_level(args.level)
         .b_type_height(args.height)
         .action_space(args.actionspace.into());
     if let Some(s) = args.seed {
         spec = spec.seed(s);
     }
-    spec.validate().map_err(env_err)?;
+    spec.validate()?;
     Ok(spec)
 }
 
@@ -162,7 +157,7 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, CliError> {
         ));
     }
     let model = super::agent::input_model(&args.tap_hz)?;
-    let rom = crate::rom_path::load_tetris(args.rom.as_deref())?;
+    let (rom, _) = crate::rom_path::load_tetris(args.rom.as_deref())?;
     match args.mode {
         Mode::Human => human(args, spec, &rom, &schedule),
         Mode::Random => super::random::run(args, spec, &rom),
@@ -203,15 +198,24 @@ pub fn crash_message(info: &Info) -> String {
 }
 
 /// Prints an episode's reward and info (one JSON line) to stdout.
-fn report(episode: u64, how: &str, reward: f64, info: &Info) {
-    println!(
+fn report(
+    out: &mut Stdout,
+    episode: u64,
+    how: &str,
+    reward: f64,
+    info: &Info,
+) -> Result<(), CliError> {
+    outln!(
+        out,
         "episode {episode} {how} after {} steps: reward {reward}, score {}, lines {}, level {}",
-        info.episode_step, info.score, info.number_of_lines, info.level
-    );
-    match serde_json::to_string(info) {
-        Ok(json) => println!("info {json}"),
-        Err(e) => eprintln!("tetris-nes: info not printable: {e}"),
-    }
+        info.episode_step,
+        info.score,
+        info.number_of_lines,
+        info.level
+    )?;
+    let json = serde_json::to_string(info).map_err(|e| CliError::Other(format!("info: {e}")))?;
+    outln!(out, "info {json}")?;
+    out.flush()
 }
 
 /// Saves the screen as `tetris-nes-<unix time>-<frame>.png` in `dir`.
@@ -220,7 +224,14 @@ fn screenshot(dir: &Path, frame: u64, rgb: &[u8]) -> Result<PathBuf, CliError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let path = dir.join(format!("tetris-nes-{secs}-{frame}.png"));
-    crate::png_out::write_rgb(&path, crate::png_out::WIDTH, crate::png_out::HEIGHT, rgb, 1)?;
+    crate::png_out::write_rgb(
+        &path,
+        &[],
+        crate::png_out::WIDTH,
+        crate::png_out::HEIGHT,
+        rgb,
+        1,
+    )?;
     Ok(path)
 }
 
@@ -236,10 +247,11 @@ fn human(
         .action_space(ActionSpace::Nes)
         .observation(ObservationKind::Rgb);
     let id = args.env.clone();
-    let mut env = spec.build(rom).map_err(env_err)?;
+    let mut env = spec.build(rom)?;
     let mut fe = Frontend::new(&format!("tetris-nes · {id}"), args.scale, !args.mute)?;
+    let mut out = Stdout::new();
     env.set_audio(fe.sample_rate());
-    env.reset(args.seed).map_err(env_err)?;
+    env.reset(args.seed)?;
     let mut samples = Vec::with_capacity(4096);
     env.take_samples(&mut samples); // the reset's frames: not worth hearing
     let (mut episode, mut reward, mut paused) = (1u64, 0.0f64, false);
@@ -248,7 +260,7 @@ fn human(
         let cmd = fe.poll();
         let out_of_frames = args.max_frames.is_some_and(|m| frame >= m);
         if cmd.quit || out_of_frames {
-            report(episode, "unfinished", reward, env.info());
+            report(&mut out, episode, "unfinished", reward, env.info())?;
             break;
         }
         if cmd.pause {
@@ -258,7 +270,7 @@ fn human(
             fe.push_silence();
         } else {
             let byte = fe.buttons() | schedule.at(frame).0;
-            let step = env.step(u32::from(byte)).map_err(env_err)?;
+            let step = env.step(u32::from(byte))?;
             reward += step.reward;
             let (done, terminated, info) = (
                 step.terminated || step.truncated,
@@ -269,8 +281,8 @@ fn human(
             env.take_samples(&mut samples);
             fe.push_audio(&samples);
             if done {
-                report(episode, &ending(&info, terminated), reward, &info);
-                env.reset(None).map_err(env_err)?;
+                report(&mut out, episode, &ending(&info, terminated), reward, &info)?;
+                env.reset(None)?;
                 samples.clear();
                 env.take_samples(&mut samples);
                 episode += 1;
@@ -280,11 +292,15 @@ fn human(
         fe.draw(env.console().frame_buffer())?;
         if cmd.screenshot {
             let path = screenshot(&args.screenshot_dir, frame, fe.rgb())?;
-            eprintln!("tetris-nes: screenshot saved to {}", path.display());
+            crate::error::report(&format!(
+                "screenshot saved to {}",
+                crate::error::path(&path)
+            ));
         }
         fe.set_title(&title(&id, env.info(), paused || env.info().paused));
         fe.wait_frame();
         frame += 1;
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -63,7 +63,66 @@ impl Default for Dmc {
     }
 }
 
+#[cfg(test)]
 impl Dmc {
+    pub(crate) fn set_rate_index_for_test(&mut self, v: u8) {
+        self.rate_index = v;
+    }
+}
+
+impl Dmc {
+    /// Checks a loaded state against the APU's clock `now`: rate index 0–15, a 7-bit level,
+    /// a sample address in $C000–$FFC0 on a 64-byte boundary and a length of 16n + 1 bytes
+    /// (n ≤ 255), a current address in $8000–$FFFF with at most a sample's bytes left, 1–8
+    /// bits left in the output cycle, and the timer's next clock and a pending start within
+    /// one output cycle of `now`.
+    pub(crate) fn validate(&self, now: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        ensure_max(self.rate_index, 15, "apu.dmc.rate_index")?;
+        ensure_max(self.level, 0x7F, "apu.dmc.level")?;
+        ensure(
+            self.sample_addr >= 0xC000 && self.sample_addr & 0x3F == 0,
+            "apu.dmc.sample_addr",
+            format_args!("${:04X}", self.sample_addr),
+            "$C000 + 64n",
+        )?;
+        ensure(
+            self.sample_len & 0xF == 1 && self.sample_len <= 0xFF1,
+            "apu.dmc.sample_len",
+            self.sample_len,
+            "16n + 1, n <= 255",
+        )?;
+        ensure(
+            self.addr >= 0x8000,
+            "apu.dmc.addr",
+            format_args!("${:04X}", self.addr),
+            "$8000-$FFFF",
+        )?;
+        ensure_max(self.bytes_remaining, 0xFF1, "apu.dmc.bytes_remaining")?;
+        ensure(
+            (1..=8).contains(&self.bits_remaining),
+            "apu.dmc.bits_remaining",
+            self.bits_remaining,
+            "1..=8",
+        )?;
+        let cycle = 8 * u64::from(RATES[0]);
+        ensure(
+            self.next_tick <= now + cycle && self.next_tick + cycle >= now,
+            "apu.dmc.next_tick",
+            self.next_tick,
+            format_args!("within {cycle} cycles of the APU's {now}"),
+        )?;
+        if let Some(at) = self.dma_start {
+            ensure(
+                at <= now + 3,
+                "apu.dmc.dma_start",
+                at,
+                format_args!("at most 3 cycles after the APU's {now}"),
+            )?;
+        }
+        Ok(())
+    }
+
     /// A write to `$4010–$4013` (`reg` = address & 3).
     pub fn write(&mut self, reg: u16, val: u8) {
         match reg {

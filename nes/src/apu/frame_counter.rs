@@ -70,7 +70,39 @@ pub struct FrameCounter {
     last_write: u8,
 }
 
+#[cfg(test)]
 impl FrameCounter {
+    pub(crate) fn set_index_for_test(&mut self, v: usize) {
+        self.index = v;
+    }
+}
+
+impl FrameCounter {
+    /// Checks a loaded state against the APU's clock `now`: a step index inside the
+    /// sequence, the sequence started at most 3 cycles ahead (a `$4017` write taking effect)
+    /// and its next step not in the past, a pending write taking effect within 3 cycles, and
+    /// the IRQ line's start at most 2 cycles after a step.
+    pub(crate) fn validate(&self, now: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        let seq = self.sequence();
+        ensure_max(self.index, seq.len() - 1, "apu.frame_counter.index")?;
+        ensure(
+            self.base <= now + 3 && self.base + seq[self.index].0 + 1 >= now,
+            "apu.frame_counter.base",
+            self.base,
+            format_args!("a sequence start whose next step is not before the APU's {now}"),
+        )?;
+        if let Some((at, _)) = self.pending {
+            ensure(
+                at <= now + 3 && at + 1 >= now,
+                "apu.frame_counter.pending",
+                at,
+                format_args!("within 3 cycles of the APU's {now}"),
+            )?;
+        }
+        ensure_max(self.line_from, now + 3, "apu.frame_counter.line_from")
+    }
+
     /// The state after `$4017 = val` took effect at cycle `at`, before the first step
     /// (for power-on, where the write is notionally a few cycles before cycle 0).
     #[must_use]

@@ -50,6 +50,11 @@ pub const SAMPLE_RATE_48K: u32 = 48_000;
 /// at power-on (see [`Apu::new`]) and after reset.
 const RESET_4017_LEAD: u64 = 3;
 
+/// How far a loaded APU's clock may lag the CPU's: the bus catches the APU up at every
+/// register access and frame end, so 2^32 cycles (40 minutes) is far beyond any real state,
+/// and catching up over it (frame-counter step by step) stays short.
+const MAX_LAG: u64 = 1 << 32;
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Apu {
     pulse1: Pulse,
@@ -60,7 +65,8 @@ pub struct Apu {
     frame: FrameCounter,
     /// Cycles before this one have been run.
     now: u64,
-    /// Audio output, when enabled.
+    /// Audio output, when enabled: output, not state, so a save state carries none.
+    #[serde(skip)]
     audio: Option<Resampler>,
     /// The mixed level last handed to `audio`.
     level: f32,
@@ -69,6 +75,16 @@ pub struct Apu {
 impl Default for Apu {
     fn default() -> Apu {
         Apu::new()
+    }
+}
+
+#[cfg(test)]
+impl Apu {
+    pub(crate) fn dmc_mut_for_test(&mut self) -> &mut Dmc {
+        &mut self.dmc
+    }
+    pub(crate) fn frame_mut_for_test(&mut self) -> &mut FrameCounter {
+        &mut self.frame
     }
 }
 
@@ -102,6 +118,31 @@ impl Apu {
         let val = self.frame.last_write();
         self.frame.restart(val, now.saturating_sub(RESET_4017_LEAD));
         self.update_output(now);
+    }
+
+    /// Checks a loaded state (see [`crate::savestate`]) against the CPU's cycle count: the
+    /// APU's clock at most a long catch-up behind it (never ahead), then each unit's fields
+    /// (their `validate`s) and the mixer level.
+    pub(crate) fn validate(&self, cycles: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::ensure;
+        ensure(
+            self.now <= cycles + 1 && self.now + MAX_LAG >= cycles,
+            "apu.now",
+            self.now,
+            format_args!("within {MAX_LAG} cycles before the CPU's {cycles}"),
+        )?;
+        self.pulse1.validate("apu.pulse1")?;
+        self.pulse2.validate("apu.pulse2")?;
+        self.triangle.validate()?;
+        self.noise.validate()?;
+        self.dmc.validate(self.now)?;
+        self.frame.validate(self.now)?;
+        ensure(
+            (0.0..=1.0).contains(&self.level),
+            "apu.level",
+            self.level,
+            "a mixer level in 0..=1",
+        )
     }
 
     /// Turns audio output on at `sample_rate` Hz (e.g. [`SAMPLE_RATE_44K`]) or off (`None`).

@@ -127,6 +127,20 @@ pub struct Cpu {
 }
 
 impl Cpu {
+    /// Checks a loaded state (see [`crate::savestate`]): registers and interrupt latches
+    /// take any value; a jam can only come from one of the twelve JAM opcodes.
+    pub(crate) fn validate(&self) -> Result<(), crate::savestate::StateError> {
+        if let Some(jam) = self.jammed {
+            crate::savestate::ensure(
+                jam.opcode & 0x0F == 0x02 && !matches!(jam.opcode, 0x82 | 0xA2 | 0xC2 | 0xE2),
+                "cpu.jammed.opcode",
+                format_args!("${:02X}", jam.opcode),
+                "a JAM opcode ($02, $12, …, $F2 but $82/$A2/$C2/$E2)",
+            )?;
+        }
+        Ok(())
+    }
+
     /// Power-on state (registers as after power-up, before the reset sequence).
     #[must_use]
     pub fn new() -> Cpu {

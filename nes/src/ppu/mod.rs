@@ -466,7 +466,7 @@ impl Ppu {
         }
     }
 
-    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON`]).
+    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON`]`.dead_frames`).
     /// Right after power-on, 0 gives the hardware's (and nes-py's) power-on instead of
     /// FCEUX's dead first frame.
     pub fn set_dead_frames(&mut self, frames: u32) {
@@ -482,6 +482,59 @@ impl Ppu {
         *self = src.clone();
         self.front = front;
         self.back = back;
+    }
+
+    /// Checks a loaded state (see [`crate::savestate`]) against the CPU's master-clock time
+    /// `now`: the position and clocks (`timing.rs`), then every register at its width — the
+    /// loopy `v`/`t` 15 bits, fine X 3 bits, palette entries 6 bits, OAM attribute bytes
+    /// without bits 2–4 — and the sprite evaluation counters within secondary OAM.
+    pub(crate) fn validate(&self, now: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        self.validate_timing(now)?;
+        ensure_max(self.v, 0x7FFF, "ppu.v")?;
+        ensure_max(self.t, 0x7FFF, "ppu.t")?;
+        ensure_max(self.fine_x, 7, "ppu.fine_x")?;
+        if let Some(v) = self.bg_pending {
+            ensure_max(v, 0x7FFF, "ppu.bg_pending")?;
+        }
+        for &c in &self.palette {
+            ensure_max(c, 0x3F, "ppu.palette")?;
+        }
+        for sprite in self.oam.chunks_exact(4) {
+            ensure(
+                sprite[2] & 0x1C == 0,
+                "ppu.oam attribute byte",
+                format_args!("${:02X}", sprite[2]),
+                "bits 2-4 clear",
+            )?;
+        }
+        ensure_max(self.eval.idx, 32, "ppu.eval.idx")?;
+        ensure_max(self.eval.found, 8, "ppu.eval.found")?;
+        ensure_max(self.eval.copy, 3, "ppu.eval.copy")?;
+        ensure_max(self.sprites.count, 8, "ppu.sprites.count")?;
+        ensure(
+            matches!(self.masks_height, 0 | 8 | 16),
+            "ppu.masks_height",
+            self.masks_height,
+            "0, 8 or 16",
+        )
+    }
+
+    /// After a load: the output settings stay `kept`'s (headless, dots only), and the
+    /// caches derived from OAM and the palette are rebuilt on first use.
+    pub(crate) fn after_load(&mut self, kept: &Ppu) {
+        self.headless = kept.headless;
+        self.dots_only = kept.dots_only;
+        self.masks_height = 0;
+        self.line_masks = [0; HEIGHT];
+        self.out_lut_key = None;
+        self.out_lut = [0; 32];
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_position_for_test(&mut self, scanline: u16, dot: u16) {
+        self.scanline = scanline;
+        self.dot = dot;
     }
 
     /// A drawing PPU needs its pictures (a clone or a restored state has none).

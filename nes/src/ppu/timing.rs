@@ -9,6 +9,7 @@
 //! <https://www.nesdev.org/wiki/PPU_rendering#Line-by-line_timing>
 
 use super::Ppu;
+use crate::savestate::{ensure, ensure_max, StateError};
 
 pub(super) const DOTS_PER_LINE: u64 = 341;
 pub(super) const LINES_PER_FRAME: u64 = 262;
@@ -153,5 +154,35 @@ impl Ppu {
         } else {
             None
         }
+    }
+}
+
+/// How far a loaded PPU may lag the CPU's clock, in master ticks: the bus catches it up at
+/// least at every vblank set and clear, so a few frames is far more than a real state shows.
+const MAX_LAG: u64 = 4 * 4 * DOTS_PER_FRAME;
+/// How far it may run ahead: a dot started at the last access tick of the current cycle.
+const MAX_LEAD: u64 = 2 * crate::bus::MASTER_PER_CPU;
+
+impl Ppu {
+    /// The position and clocks of a loaded state (see [`crate::savestate`]), against the
+    /// CPU's master-clock time `now`: scanline 0–261, dot 0–340, the PPU's clock within lazy
+    /// catch-up of `now`, no more frames than that time holds, open-bus refresh times in the
+    /// past.
+    pub(super) fn validate_timing(&self, now: u64) -> Result<(), StateError> {
+        ensure_max(self.scanline, LINES_PER_FRAME as u16 - 1, "ppu.scanline")?;
+        ensure_max(self.dot, DOTS_PER_LINE as u16 - 1, "ppu.dot")?;
+        ensure(
+            self.master <= now + MAX_LEAD && self.master + MAX_LAG >= now,
+            "ppu.master",
+            self.master,
+            format_args!("within {MAX_LAG} ticks of the CPU's {now}"),
+        )?;
+        // A frame is at least 89,341 dots; the first vblank comes after 241 lines.
+        let max_frames = self.master / (4 * (DOTS_PER_FRAME - 1)) + 1;
+        ensure_max(self.frames, max_frames, "ppu.frames")?;
+        for t in self.io_refresh {
+            ensure_max(t, self.master, "ppu.io_refresh")?;
+        }
+        Ok(())
     }
 }
