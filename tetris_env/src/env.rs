@@ -158,6 +158,8 @@ pub struct TetrisEnv {
     obs: Vec<u8>,
     /// Audio output rate of the console, kept across resets and restores.
     audio: Option<u32>,
+    /// Draw pictures even if the observation does not need them (for rendering).
+    video: bool,
     /// The placement planner (placement space only) and its last plan.
     planner: Option<Planner>,
     /// The legal actions now.
@@ -189,6 +191,7 @@ impl TetrisEnv {
             episode: Episode::new(),
             obs,
             audio: None,
+            video: false,
             planner: if spec_space.is_placement() {
                 Some(Planner::new(spec_input)?)
             } else {
@@ -236,7 +239,7 @@ impl TetrisEnv {
             [self.seeder.seed_byte(), self.seeder.seed_byte()]
         };
         self.nes.clone_from(&self.start);
-        self.nes.set_headless(!self.spec.observation.needs_video());
+        self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);
         let mut episode = Episode::new();
         episode.pieces = GameState::new(self.nes.ram()).pieces_dealt();
@@ -609,6 +612,19 @@ impl TetrisEnv {
         self.nes.set_audio(sample_rate);
     }
 
+    /// Makes the console draw pictures whatever the observation (`true`), for front-ends
+    /// that show or render the screen ([`TetrisEnv::render_rgb`]); by default it draws only
+    /// for the RGB observation. Kept across resets and restores; pictures change nothing the
+    /// game or an agent sees.
+    pub fn set_video(&mut self, on: bool) {
+        self.video = on;
+        self.nes.set_headless(!self.draws_pictures());
+    }
+
+    fn draws_pictures(&self) -> bool {
+        self.video || self.spec.observation.needs_video()
+    }
+
     /// Appends the sound of the steps since the last call (mono f32 in [-1, 1], about 735
     /// samples a step at 44.1 kHz) to `out`. Call after every step while audio is on.
     pub fn take_samples(&mut self, out: &mut Vec<f32>) {
@@ -622,7 +638,8 @@ impl TetrisEnv {
     }
 
     /// The screen as RGB (240×256×3) into `out`, whatever the observation kind. Black unless
-    /// the observation is RGB (the console skips drawing otherwise).
+    /// the observation is RGB or [`TetrisEnv::set_video`] is on (the console skips drawing
+    /// otherwise).
     pub fn render_rgb(&self, out: &mut [u8]) {
         observation::write_rgb(self.nes.frame_buffer(), out);
     }
@@ -663,7 +680,7 @@ impl TetrisEnv {
     pub fn restore_with(&mut self, snapshot: &Snapshot, check: SpecCheck) -> Result<()> {
         snapshot.check(&self.rom.sha1(), &self.spec, check)?;
         self.nes.clone_from(&snapshot.nes);
-        self.nes.set_headless(!self.spec.observation.needs_video());
+        self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);
         self.episode = snapshot.episode;
         if self.spec.action_space.is_placement() {

