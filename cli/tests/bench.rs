@@ -20,6 +20,8 @@ fn bench_json_has_every_figure() {
             "2",
             "--placements",
             "40",
+            "--vec-placement-envs",
+            "4",
             "--rom",
         ])
         .arg(&rom)

@@ -411,7 +411,7 @@ fn conformance_survives_a_symlink_loop() {
     }
     let o = child.wait_with_output().unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("(1 ROMs)"), "one ROM, found once: {out}");
+    assert!(out.contains("from 1 ROMs)"), "one ROM, found once: {out}");
 }
 
 /// Before: a 50 MB line gave a 50 MB error, and a newline in a path split the error line.

@@ -10,7 +10,7 @@ fn check(rel: &str) {
         return;
     };
     let rom = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let out = run_test_rom(&rom, Limits::default());
+    let out = run_test_rom(&rom, Limits::for_rom(&path));
     assert_eq!(out.status, Status::Pass, "{rel}: {}", out.message);
 }
 

@@ -129,9 +129,13 @@ impl HeuristicAgent {
         &self.weights
     }
 
-    /// The action for the env's falling piece (placement space): `None` when no placement
-    /// is legal (the episode has ended) or the env is not a placement env.
+    /// The action for the env's falling piece (placement space): `None` when the episode
+    /// has ended (or never started), no placement is legal, or the env is not a placement
+    /// env.
     pub fn act(&mut self, env: &TetrisEnv) -> Option<u32> {
+        if env.is_done() || env.action_mask().count() == 0 {
+            return None;
+        }
         let plan = env.plan()?;
         let state = env.state();
         let next = state.next_piece().map(|o| o.kind());

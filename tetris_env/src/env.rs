@@ -158,6 +158,8 @@ pub struct TetrisEnv {
     obs: Vec<u8>,
     /// Audio output rate of the console, kept across resets and restores.
     audio: Option<u32>,
+    /// Draw pictures even if the observation does not need them (for rendering).
+    video: bool,
     /// The placement planner (placement space only) and its last plan.
     planner: Option<Planner>,
     /// The legal actions now.
@@ -189,6 +191,7 @@ impl TetrisEnv {
             episode: Episode::new(),
             obs,
             audio: None,
+            video: false,
             planner: if spec_space.is_placement() {
                 Some(Planner::new(spec_input)?)
             } else {
@@ -236,7 +239,7 @@ impl TetrisEnv {
             [self.seeder.seed_byte(), self.seeder.seed_byte()]
         };
         self.nes.clone_from(&self.start);
-        self.nes.set_headless(!self.spec.observation.needs_video());
+        self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);
         let mut episode = Episode::new();
         episode.pieces = GameState::new(self.nes.ram()).pieces_dealt();
@@ -281,7 +284,9 @@ impl TetrisEnv {
     /// Plays one step: with a frame-level space, one frame with `action`'s buttons held;
     /// with [`crate::ActionSpace::Placement`], the placement `action` (see
     /// [`crate::placement`]): its schedule frame by frame until the piece locks and the next
-    /// one spawns, or the episode ends. An action outside the space, a masked placement
+    /// one spawns, or the episode ends. (When no piece can be placed, the mask empty while
+    /// the episode runs, e.g. after restoring a state saved between two pieces, the step
+    /// ignores the action and plays no input up to the next piece with a legal placement.) An action outside the space, a masked placement
     /// (unless [`IllegalAction::Terminate`]), or a step after the episode ended (or before
     /// the first reset), is an error and changes nothing.
     pub fn step(&mut self, action: u32) -> Result<Step> {
@@ -319,12 +324,18 @@ impl TetrisEnv {
                 masked: false,
             });
         }
-        let chosen = self
-            .planner
-            .as_ref()
-            .and_then(|p| placement::placement_for(p.plan(), action))
-            .copied();
-        let Some(chosen) = chosen else {
+        // No piece to place (a state restored between pieces, or a piece that spawned into
+        // the stack with no legal placement): the step waits for the next decision point.
+        let waiting = self.mask.count() == 0;
+        let chosen = if waiting || !self.mask.get(action) {
+            None
+        } else {
+            self.planner
+                .as_ref()
+                .and_then(|p| placement::placement_for(p.plan(), action))
+                .copied()
+        };
+        if chosen.is_none() && !waiting {
             return match self.spec.placement.illegal_action {
                 IllegalAction::Error => Err(EnvError::InvalidAction {
                     action,
@@ -343,17 +354,18 @@ impl TetrisEnv {
                     Ok(self.finish(-penalty, info, true))
                 }
             };
-        };
+        }
         self.episode.steps += 1;
         let model = self.spec.placement.input;
         let (mut reward, mut lines, mut frames) = (0.0, 0i64, 0u32);
         let (mut new_piece, mut locked) = (false, None);
+        // Whether the chosen piece is down (or there was none to place).
+        let mut placed = chosen.is_none();
         let mut truncated_by_limit = false;
         let last = loop {
-            let byte = if locked.is_none() {
-                chosen.route.buttons(&model, frames)
-            } else {
-                button::NOOP
+            let byte = match chosen {
+                Some(c) if !placed => c.route.buttons(&model, frames),
+                _ => button::NOOP,
             };
             let f = self.frame(byte)?;
             each_frame(&self.nes);
@@ -361,13 +373,14 @@ impl TetrisEnv {
             reward += f.reward;
             lines += f.info.lines_cleared;
             new_piece |= f.info.new_piece;
-            if locked.is_none() {
-                if let Some(at) = f.info.locked {
-                    locked = Some(at);
-                    if at != chosen.lock {
+            if let Some(at) = f.info.locked.filter(|_| locked.is_none()) {
+                locked = Some(at);
+                if let Some(c) = chosen.filter(|_| !placed) {
+                    if at != c.lock {
                         self.episode.mismatches += 1;
                     }
                 }
+                placed = true;
             }
             if f.terminated {
                 self.mask = ActionMask::none(space.n());
@@ -375,7 +388,7 @@ impl TetrisEnv {
             }
             // The next decision point: a new piece with at least one legal placement (a
             // piece with none, spawned into the stack, plays on with no input).
-            if locked.is_some() && f.info.new_piece && self.replan() {
+            if placed && f.info.new_piece && self.replan() {
                 break f;
             }
             if frames >= PLACEMENT_FRAME_LIMIT {
@@ -599,6 +612,19 @@ impl TetrisEnv {
         self.nes.set_audio(sample_rate);
     }
 
+    /// Makes the console draw pictures whatever the observation (`true`), for front-ends
+    /// that show or render the screen ([`TetrisEnv::render_rgb`]); by default it draws only
+    /// for the RGB observation. Kept across resets and restores; pictures change nothing the
+    /// game or an agent sees.
+    pub fn set_video(&mut self, on: bool) {
+        self.video = on;
+        self.nes.set_headless(!self.draws_pictures());
+    }
+
+    fn draws_pictures(&self) -> bool {
+        self.video || self.spec.observation.needs_video()
+    }
+
     /// Appends the sound of the steps since the last call (mono f32 in [-1, 1], about 735
     /// samples a step at 44.1 kHz) to `out`. Call after every step while audio is on.
     pub fn take_samples(&mut self, out: &mut Vec<f32>) {
@@ -612,7 +638,8 @@ impl TetrisEnv {
     }
 
     /// The screen as RGB (240×256×3) into `out`, whatever the observation kind. Black unless
-    /// the observation is RGB (the console skips drawing otherwise).
+    /// the observation is RGB or [`TetrisEnv::set_video`] is on (the console skips drawing
+    /// otherwise).
     pub fn render_rgb(&self, out: &mut [u8]) {
         observation::write_rgb(self.nes.frame_buffer(), out);
     }
@@ -653,7 +680,7 @@ impl TetrisEnv {
     pub fn restore_with(&mut self, snapshot: &Snapshot, check: SpecCheck) -> Result<()> {
         snapshot.check(&self.rom.sha1(), &self.spec, check)?;
         self.nes.clone_from(&snapshot.nes);
-        self.nes.set_headless(!self.spec.observation.needs_video());
+        self.nes.set_headless(!self.draws_pictures());
         self.nes.set_audio(self.audio);
         self.episode = snapshot.episode;
         if self.spec.action_space.is_placement() {
@@ -883,5 +910,49 @@ pub(crate) mod tests {
             crashes > 0,
             "at least one of the line clears crashes the game"
         );
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::tests::rom;
+    use super::*;
+    use crate::rules;
+    use crate::ObservationKind;
+
+    /// Levels the menu and `start_level` cannot reach (30–255), written where the game
+    /// reads the level: a row every frame, as `rules::frames_per_row` says (the game skips
+    /// its table from level 29 on).
+    #[test]
+    fn gravity_past_the_table() {
+        let Some(rom) = rom() else { return };
+        let spec = EnvSpec::from_id("TetrisA-v0")
+            .expect("id")
+            .observation(ObservationKind::None)
+            .frame_timing(FrameTiming::Vblank)
+            .deterministic(true);
+        let mut env = TetrisEnv::new(&rom, spec).expect("env");
+        for level in [30u8, 99, 154, 200, 255] {
+            env.reset(None).expect("reset");
+            let mut snap = env.snapshot();
+            let r = snap.nes.ram_mut();
+            for base in [0x40, 0x60] {
+                r[base + 4] = level;
+                r[base + 0x0E] = 0; // no first-piece hang
+            }
+            env.restore(&snap).expect("same ROM");
+            let mut ys = Vec::new();
+            for _ in 0..6 {
+                let s = env.step(0).expect("step");
+                ys.push(s.info.falling.map(|f| f.y));
+            }
+            let speed = rules::frames_per_row(level);
+            assert_eq!(speed, 1);
+            assert_eq!(
+                ys,
+                [1, 2, 3, 4, 5, 6].map(Some),
+                "level {level}: a row a frame"
+            );
+        }
     }
 }

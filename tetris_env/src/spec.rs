@@ -312,6 +312,23 @@ mod tests {
         assert!(json.contains(r#""action_space":"movement""#), "{json}");
         let back: EnvSpec = serde_json::from_str(&json).unwrap();
         assert_eq!(back, spec);
+        // Placement options: partial JSON takes the defaults for the rest.
+        let placement = json.replace(
+            r#""placement":{"input":{"tap_period":2,"shift":"tap","soft_drop":true},"illegal_action":"error"}"#,
+            r#""placement":{"input":{"tap_period":6}}"#,
+        );
+        assert_ne!(placement, json);
+        let back: EnvSpec = serde_json::from_str(&placement).unwrap();
+        assert_eq!(back.placement.input, InputModel::tap_hz(10).unwrap());
+        let terminate = json.replace(
+            r#""illegal_action":"error""#,
+            r#""illegal_action":{"terminate":{"penalty":5.0}}"#,
+        );
+        let back: EnvSpec = serde_json::from_str(&terminate).unwrap();
+        assert_eq!(
+            back.placement.illegal_action,
+            IllegalAction::Terminate { penalty: 5.0 }
+        );
         assert!(
             serde_json::from_str::<EnvSpec>(&json.replace("TetrisB-v2", "TetrisB-v9")).is_err()
         );

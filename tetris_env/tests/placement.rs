@@ -394,6 +394,29 @@ fn masked_actions_and_the_terminate_option() {
     assert_eq!(s.action_mask, env.action_mask());
     assert_eq!(s.info.placement_mismatches, 0);
 
+    // A state saved between two pieces (a frame-level env after a lock) has no piece to
+    // place: the mask is empty and a step waits for the next piece.
+    let mut frames = EnvSpec::from_id("TetrisA-v0")
+        .unwrap()
+        .observation(ObservationKind::None)
+        .start_level(18)
+        .build(&rom)
+        .unwrap();
+    frames.reset(Some(3)).unwrap();
+    while frames
+        .step(u32::from(button::DOWN))
+        .unwrap()
+        .info
+        .locked
+        .is_none()
+    {}
+    env.restore_with(&frames.snapshot(), SpecCheck::AllowDifferent)
+        .unwrap();
+    assert_eq!(env.action_mask().count(), 0);
+    let s = env.step(7).unwrap();
+    assert!(s.info.new_piece && s.info.falling.is_some() && s.action_mask.count() > 0);
+    assert_eq!(s.info.placement_mismatches, 0);
+
     // Terminate with a penalty instead.
     let mut t = spec(18, FrameTiming::AfterNmi, InputModel::default(), 3)
         .placement(PlacementOptions {

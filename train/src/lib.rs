@@ -48,11 +48,3 @@ pub use trainer::{TrainError, Trainer};
 /// The commit of the code this was built from (`-dirty` if it had uncommitted changes;
 /// `unknown` outside a git checkout).
 pub const CODE_COMMIT: &str = env!("TETRIS_NES_COMMIT");
-
-/// The code blocks of `docs/training.md`, compiled and run as doctests (blocks tagged
-/// `text`, `sh` or `json` are not code).
-#[cfg(doctest)]
-mod doc_files {
-    #[doc = include_str!("../../docs/training.md")]
-    struct Training;
-}

@@ -40,6 +40,11 @@ pub struct BenchArgs {
     /// Placements for the placement measurements, 1-10^7.
     #[arg(long, default_value_t = 3_000, value_parser = value_parser!(u64).range(1..=10_000_000))]
     placements: u64,
+    /// Envs in the placement vector env (placements take different numbers of frames: more
+    /// envs a batch keep the threads evenly busy).
+    /// 1-1024.
+    #[arg(long, default_value_t = 16, value_parser = value_parser!(u16).range(1..=1024))]
+    vec_placement_envs: u16,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -121,11 +126,12 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
     }
     let mut vec_placements = BTreeMap::new();
     for threads in [1usize, 2] {
-        let rate = vec_placement_env(&rom, &placement, vec_envs, threads, args.placements)?;
+        let n = usize::from(args.vec_placement_envs);
+        let rate = vec_placement_env(&rom, &placement, n, threads, args.placements)?;
         if !args.json {
             outln!(
                 out,
-                "VecEnv {vec_envs} placement envs, {threads} thread(s): {rate:>10.0} placements/s"
+                "VecEnv {n} placement envs, {threads} thread(s): {rate:>10.0} placements/s"
             )?;
             out.flush()?;
         }

@@ -14,10 +14,11 @@ use crate::savestate::{ensure, ensure_max, StateError};
 pub(super) const DOTS_PER_LINE: u64 = 341;
 pub(super) const LINES_PER_FRAME: u64 = 262;
 const DOTS_PER_FRAME: u64 = DOTS_PER_LINE * LINES_PER_FRAME;
-/// The pre-render dot at whose end $2001 decides the odd-frame skip: a write landing after it
-/// (in this emulator's bus phases) no longer changes the outcome. blargg's
-/// `10-even_odd_timing` pins this to the dot, for enabling and disabling alike.
-const SKIP_DOT: u16 = 338;
+/// The pre-render dot at which the rendering bits decide the odd-frame skip: the last one,
+/// as the PPU would move on to (0, 0), with $2001 as it is in effect by then (a write takes
+/// effect `MASK_DELAY` dots late). blargg's `10-even_odd_timing` pins this to the dot, for
+/// enabling and disabling alike.
+const SKIP_DOT: u16 = 340;
 
 impl Ppu {
     /// Moves past the dot just run.
@@ -38,6 +39,7 @@ impl Ppu {
     pub(super) fn next_line(&mut self) {
         self.dot = 0;
         self.scanline += 1;
+        self.sprite_skip &= self.scanline == 0;
         if self.scanline == 262 {
             self.scanline = 0;
             self.odd_frame = !self.odd_frame;
@@ -52,6 +54,7 @@ impl Ppu {
     pub(super) fn skip_last_dot(&mut self) -> bool {
         if self.dot == 340 && self.scanline == 261 && self.will_skip() {
             self.next_line();
+            self.sprite_skip = true;
             true
         } else {
             false
@@ -126,9 +129,11 @@ impl Ppu {
             }
             if n < left {
                 // `n < 341` here.
+                self.sprites_idle(self.dot, self.dot + n as u16);
                 self.dot += n as u16;
                 return;
             }
+            self.sprites_idle(self.dot, 341);
             n -= left;
             self.next_line();
         }
@@ -142,6 +147,12 @@ impl Ppu {
         let sl = self.scanline;
         if self.rendering() {
             if sl < 240 {
+                // Drawing from positions needs the sprites as fetched (and not the first
+                // line after a skipped odd-frame dot with sprites on it).
+                let s = &self.sprites;
+                if !s.pristine || (self.sprite_skip && s.count > 0) {
+                    return None;
+                }
                 Some(DOTS_PER_LINE)
             } else if sl == 261 {
                 // From dot 0 the decision is still ahead, taken with rendering as it is now.
