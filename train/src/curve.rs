@@ -115,7 +115,7 @@ fn draw(
     builder.margin(16);
     if text {
         builder
-            .caption(title, ("sans-serif", 22))
+            .caption(title, ("sans-serif", 17))
             .x_label_area_size(44)
             .y_label_area_size(64);
     }

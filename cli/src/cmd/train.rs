@@ -283,7 +283,7 @@ fn train<E: Evaluator>(
     crate::interrupt::install();
     let c = trainer.state().config.clone();
     let title = format!(
-        "tetris-nes train: level {}, {} Hz, population {}×{}, elite {}, noise {}, games to {} placements, seed {}",
+        "level {}, {} Hz; population {}×{}, elite {}, noise {}; games to {} placements; seed {}",
         c.level, c.tap_hz, c.population, c.episodes, c.elite, c.noise, c.max_placements, c.seed
     );
     let mut out = Stdout::new();
