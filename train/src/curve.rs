@@ -122,14 +122,30 @@ fn draw(
     let mut chart = builder
         .build_cartesian_2d(0.0..n.max(1.0) + 0.5, 0.0..top)
         .map_err(err)?;
+    // Iterations are whole: a tick between two is left blank. Lines get a decimal when the
+    // axis is short (a run that has not cleared ten lines).
+    let x_label = |x: &f64| {
+        if (x - x.round()).abs() < 1e-9 {
+            format!("{x:.0}")
+        } else {
+            String::new()
+        }
+    };
+    let y_label = |y: &f64| {
+        if top < 10.0 {
+            format!("{y:.1}")
+        } else {
+            format!("{y:.0}")
+        }
+    };
     let mut mesh = chart.configure_mesh();
     mesh.light_line_style(WHITE.mix(0.0));
     if text {
         mesh.x_desc("iteration")
             .y_desc("lines per game")
             .label_style(("sans-serif", 14))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"));
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&y_label);
     } else {
         mesh.x_labels(0).y_labels(0);
     }
