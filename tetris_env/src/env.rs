@@ -181,7 +181,7 @@ impl TetrisEnv {
         let start = nes.clone();
         let seeder = spec.seed.map_or_else(Mt19937::from_entropy, Mt19937::new);
         let obs = vec![0; spec.observation.len()];
-        let (spec_space, spec_input) = (spec.action_space, spec.placement.input);
+        let (spec_space, spec_input) = (spec.action_space, spec.planner_model());
         Ok(TetrisEnv {
             spec,
             rom: rom.clone(),
@@ -356,7 +356,7 @@ impl TetrisEnv {
             };
         }
         self.episode.steps += 1;
-        let model = self.spec.placement.input;
+        let model = self.spec.planner_model();
         let (mut reward, mut lines, mut frames) = (0.0, 0i64, 0u32);
         let (mut new_piece, mut locked) = (false, None);
         // Whether the chosen piece is down (or there was none to place).
@@ -503,7 +503,7 @@ impl TetrisEnv {
         let state = PlanState::from_ram(self.nes.ram(), self.spec.frame_timing);
         match (self.planner.as_mut(), state) {
             (Some(planner), Some(state)) => {
-                self.mask = placement::mask_of(planner.plan_from(&state));
+                self.mask = placement::mask_of(planner.plan_from(&state), self.spec.action_space);
             }
             _ => self.mask = ActionMask::none(n),
         }

@@ -15,6 +15,17 @@
 //!
 //! 95 routes for T, J and L (5 rotation choices × 19 shifts), 38 for I, S and Z, 19 for O,
 //! a few frames each: microseconds a piece (see `docs/benchmarks.md`).
+//!
+//! With [`InputModel::tucks`] the planner also searches tucks and spins: moves made late,
+//! after the piece has fallen, to slide or turn it under an overhang. That search is a
+//! breadth-first search of the piece's states frame by frame, under the same rules: on
+//! every frame of the tap grid (frames 0, p, 2p, … for a tap period p) the player presses
+//! any of Left / Right / neither together with any of A / B / neither, and releases on the
+//! frames between; after the last press comes the drop (Down held with `soft_drop`). All
+//! states alive at one frame share the row, the fall timer and the soft-drop counter
+//! (nothing but Down changes them, and Down is only held in the final drop), so a frame's
+//! states are at most the piece's orientations × columns, and each lock position keeps the
+//! route of the first frame it was reached from: a list of [`Press`]es.
 
 use crate::actions::button;
 use crate::ram::{self, Orientation, PieceKind};
@@ -49,6 +60,15 @@ pub struct InputModel {
     /// way the piece drops straight, to the same place; soft drop is faster at low levels
     /// and scores the game's soft-drop points.
     pub soft_drop: bool,
+    /// Also search tucks and spins: presses at any frame of the tap grid while the piece
+    /// falls, not only the first ones (see the module docs). Off by default; with it the
+    /// plan has every lock position the search reaches, the straight routes' too.
+    #[serde(skip_serializing_if = "is_false")]
+    pub tucks: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for InputModel {
@@ -57,6 +77,7 @@ impl Default for InputModel {
             tap_period: 2,
             shift: ShiftMode::Tap,
             soft_drop: true,
+            tucks: false,
         }
     }
 }
@@ -90,6 +111,12 @@ impl InputModel {
             shift: ShiftMode::Das,
             ..InputModel::default()
         }
+    }
+
+    /// The same model with tucks and spins searched (or not).
+    #[must_use]
+    pub fn with_tucks(self, tucks: bool) -> InputModel {
+        InputModel { tucks, ..self }
     }
 
     /// Checks the tap period (2–6 frames).
@@ -164,22 +191,121 @@ impl Rotation {
     }
 }
 
+/// One press of a tuck-and-spin route: `buttons` (nes-py order) on frame `frame` after the
+/// decision point, released on the next frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Press {
+    pub frame: u16,
+    pub buttons: u8,
+}
+
+/// The most presses a route can hold.
+pub const MAX_PRESSES: usize = 32;
+
+/// A short list of presses, in frame order (plain data: `Copy`; serde: a list).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Presses {
+    len: u8,
+    at: [Press; MAX_PRESSES],
+}
+
+impl Default for Presses {
+    fn default() -> Presses {
+        Presses {
+            len: 0,
+            at: [Press::default(); MAX_PRESSES],
+        }
+    }
+}
+
+impl std::fmt::Debug for Presses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Presses {
+    /// The presses of `list` (`None` if there are more than [`MAX_PRESSES`] or they are not
+    /// in increasing frame order).
+    #[must_use]
+    pub fn new(list: &[Press]) -> Option<Presses> {
+        if list.len() > MAX_PRESSES || list.windows(2).any(|w| w[0].frame >= w[1].frame) {
+            return None;
+        }
+        let mut p = Presses::default();
+        p.at[..list.len()].copy_from_slice(list);
+        p.len = list.len() as u8;
+        Some(p)
+    }
+
+    #[must_use]
+    pub fn as_slice(&self) -> &[Press] {
+        &self.at[..usize::from(self.len)]
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The buttons pressed on `frame`.
+    fn at_frame(&self, frame: u32) -> u8 {
+        self.as_slice()
+            .iter()
+            .find(|p| u32::from(p.frame) == frame)
+            .map_or(0, |p| p.buttons)
+    }
+}
+
+impl Serialize for Presses {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Presses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Presses, D::Error> {
+        let list = Vec::<Press>::deserialize(d)?;
+        Presses::new(&list).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "at most {MAX_PRESSES} presses, in increasing frame order"
+            ))
+        })
+    }
+}
+
 /// A placement's inputs, from the first frame after the decision point: rotation presses
 /// on the first taps, `shift` sideways moves (positive right, negative left) from the first
-/// frame on, then the straight drop (Down held with `soft_drop`). The frame-by-frame
-/// buttons are [`Route::buttons`].
+/// frame on, any further `presses` (the routes of tucks and spins have only these), then
+/// the straight drop (Down held with `soft_drop`). The frame-by-frame buttons are
+/// [`Route::buttons`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Route {
     pub rotation: Rotation,
     pub shift: i8,
+    #[serde(default, skip_serializing_if = "Presses::is_empty")]
+    pub presses: Presses,
 }
 
 impl Route {
     /// A route.
     #[must_use]
     pub fn new(rotation: Rotation, shift: i8) -> Route {
-        Route { rotation, shift }
+        Route {
+            rotation,
+            shift,
+            presses: Presses::default(),
+        }
+    }
+
+    /// A route of presses only (a tuck or spin route).
+    #[must_use]
+    pub fn of_presses(presses: Presses) -> Route {
+        Route {
+            presses,
+            ..Route::default()
+        }
     }
 
     /// The last frame with a rotation or sideways press (or hold), if any.
@@ -191,7 +317,8 @@ impl Route {
             .map(|j| j * u32::from(model.tap_period));
         let shifts = u32::from(self.shift.unsigned_abs());
         let shift = shifts.checked_sub(1).map(|j| model.shift_frame(j));
-        rot.max(shift)
+        let late = self.presses.as_slice().last().map(|p| u32::from(p.frame));
+        rot.max(shift).max(late)
     }
 
     /// The buttons (nes-py order) to hold on frame `frame` of the route (frame 0 is the
@@ -224,7 +351,7 @@ impl Route {
                 b |= dir;
             }
         }
-        b
+        b | self.presses.at_frame(frame)
     }
 
     /// The schedule as a list: the buttons of every frame up to the last press, then what
@@ -363,6 +490,11 @@ impl Plan {
         self.get(lock)
     }
 
+    /// Whether `lock` is in the plan.
+    fn contains(&self, lock: PiecePosition) -> bool {
+        slot(lock).is_some_and(|s| self.index[s] != 0)
+    }
+
     fn clear(&mut self) {
         for p in &self.placements {
             if let Some(s) = slot(p.lock) {
@@ -391,6 +523,7 @@ impl Plan {
 pub struct Planner {
     model: InputModel,
     plan: Plan,
+    tucks: TuckSearch,
 }
 
 impl Planner {
@@ -400,6 +533,7 @@ impl Planner {
         Ok(Planner {
             model,
             plan: Plan::default(),
+            tucks: TuckSearch::default(),
         })
     }
 
@@ -454,7 +588,159 @@ impl Planner {
                 }
             }
         }
+        if self.model.tucks {
+            self.tucks
+                .search(state, &self.model, &drops, &mut self.plan);
+        }
         &self.plan
+    }
+}
+
+/// A state of the tuck search: the piece after a frame, and how it got there.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    f: Falling,
+    /// The node it came from (`NO_PARENT` for the start).
+    parent: u32,
+    /// The frame whose tick made it, and the buttons held on that frame (for the start:
+    /// the buttons the game read last).
+    frame: u32,
+    buttons: u8,
+    /// The next frame runs no tick ([`rules::skips_next_frame`]).
+    skip: bool,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+/// What a press on the tap grid may hold: a direction, a rotation button, or one of each.
+const PRESS_CHOICES: [u8; 8] = [
+    button::LEFT,
+    button::RIGHT,
+    button::A,
+    button::B,
+    button::LEFT | button::A,
+    button::LEFT | button::B,
+    button::RIGHT | button::A,
+    button::RIGHT | button::B,
+];
+
+/// The tuck-and-spin search's buffers (see the module docs).
+#[derive(Clone, Debug, Default)]
+struct TuckSearch {
+    /// Every state reached, frame after frame.
+    nodes: Vec<Node>,
+    /// Per lock slot: the frame (+ 1) that last reached it, and its node.
+    seen: Vec<(u32, u32)>,
+    presses: Vec<Press>,
+}
+
+impl TuckSearch {
+    /// Adds to `plan` every lock position reachable by presses on the tap grid.
+    fn search(&mut self, state: &PlanState, model: &InputModel, drops: &Drops, plan: &mut Plan) {
+        let (board, level) = (&state.board, state.level);
+        self.nodes.clear();
+        self.seen.clear();
+        self.seen.resize(SLOTS, (0, 0));
+        let mut f = state.falling;
+        let mut prev = state.held;
+        let mut skip = false;
+        if let Some((newly, held)) = state.latched {
+            if f.tick(board, level, newly, held) == Tick::Locked {
+                return;
+            }
+            skip = rules::skips_next_frame(held);
+            prev = held;
+        }
+        self.nodes.push(Node {
+            f,
+            parent: NO_PARENT,
+            frame: 0,
+            buttons: prev,
+            skip,
+        });
+        let period = u32::from(model.tap_period);
+        let (mut start, mut end) = (0usize, 1usize);
+        let mut frame = 0u32;
+        while start < end {
+            let stamp = frame + 1;
+            // Nothing pressed first, so a state that only falls keeps its route; then the
+            // presses, on the frames of the tap grid.
+            let passes = if frame % period == 0 { 2 } else { 1 };
+            for pass in 0..passes {
+                let choices: &[u8] = if pass == 0 { &[0] } else { &PRESS_CHOICES };
+                for i in start..end {
+                    let node = self.nodes[i];
+                    for &b in choices {
+                        let mut g = node.f;
+                        let skip = if node.skip {
+                            false
+                        } else {
+                            if g.tick(board, level, b & !node.buttons, b) == Tick::Locked {
+                                if !plan.contains(g.pos) {
+                                    self.add(plan, g.pos, i as u32, (frame, b));
+                                }
+                                continue;
+                            }
+                            rules::skips_next_frame(b)
+                        };
+                        let Some(s) = slot(g.pos) else { continue };
+                        let (seen_at, other) = self.seen[s];
+                        if seen_at == stamp {
+                            // All states of a frame share the row and the counters.
+                            debug_assert_eq!((g.fall_timer, g.drop_repeat), {
+                                let o = self.nodes[other as usize].f;
+                                (o.fall_timer, o.drop_repeat)
+                            });
+                            continue;
+                        }
+                        let id = self.nodes.len() as u32;
+                        self.seen[s] = (stamp, id);
+                        self.nodes.push(Node {
+                            f: g,
+                            parent: i as u32,
+                            frame,
+                            buttons: b,
+                            skip,
+                        });
+                        // Stop pressing here: the piece drops straight.
+                        let lock = drops.drop(g.pos);
+                        if !plan.contains(lock) {
+                            self.add(plan, lock, id, (frame, 0));
+                        }
+                    }
+                }
+            }
+            (start, end) = (end, self.nodes.len());
+            frame += 1;
+        }
+    }
+
+    /// Adds `lock` to the plan with the presses that reach node `id`, then `last`'s.
+    fn add(&mut self, plan: &mut Plan, lock: PiecePosition, id: u32, last: (u32, u8)) {
+        self.presses.clear();
+        if last.1 != 0 {
+            self.presses.push(Press {
+                frame: last.0 as u16,
+                buttons: last.1,
+            });
+        }
+        let mut at = id;
+        while let Some(n) = self.nodes.get(at as usize) {
+            if n.parent == NO_PARENT {
+                break;
+            }
+            if n.buttons != 0 {
+                self.presses.push(Press {
+                    frame: n.frame as u16,
+                    buttons: n.buttons,
+                });
+            }
+            at = n.parent;
+        }
+        self.presses.reverse();
+        if let Some(p) = Presses::new(&self.presses) {
+            plan.add(lock, Route::of_presses(p));
+        }
     }
 }
 

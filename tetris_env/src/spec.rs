@@ -198,6 +198,14 @@ impl EnvSpec {
         self
     }
 
+    /// The model the placement planner plans with: `placement.input`, with tucks and spins
+    /// searched in the [`ActionSpace::PlacementTucks`] space whatever its `tucks` says.
+    #[must_use]
+    pub fn planner_model(&self) -> InputModel {
+        let tucks = self.placement.input.tucks || self.action_space == ActionSpace::PlacementTucks;
+        self.placement.input.with_tucks(tucks)
+    }
+
     /// Number of actions of the action space.
     #[must_use]
     pub fn action_count(&self) -> u32 {
