@@ -624,6 +624,11 @@ const PRESS_CHOICES: [u8; 8] = [
     button::RIGHT | button::B,
 ];
 
+/// A state's (rotation, x), for the record of the presses tried in a row.
+fn pressed_key(f: &Falling) -> usize {
+    usize::from(f.pos.orientation.rotation()) * rules::COLS + usize::from(f.pos.x)
+}
+
 /// The tuck-and-spin search's buffers (see the module docs).
 #[derive(Clone, Debug, Default)]
 struct TuckSearch {
@@ -661,15 +666,41 @@ impl TuckSearch {
         let period = u32::from(model.tap_period);
         let (mut start, mut end) = (0usize, 1usize);
         let mut frame = 0u32;
+        // The (rotation, x) whose presses were tried at a grid frame since the row last
+        // changed: pressing again from there, before the piece drops, reaches nothing new
+        // (each result is still there, and falls as the pressed piece would).
+        let mut pressed = [false; 4 * rules::COLS];
+        let mut pressed_row = None;
         while start < end {
             let stamp = frame + 1;
+            let row = self.nodes[start].f.pos.y;
+            if pressed_row != Some(row) {
+                pressed = [false; 4 * rules::COLS];
+                pressed_row = Some(row);
+            }
+            let grid = frame % period == 0;
+            if frame > 0 && self.idle_frame(start..end, grid, &pressed, board, level) {
+                frame += 1;
+                continue;
+            }
             // Nothing pressed first, so a state that only falls keeps its route; then the
             // presses, on the frames of the tap grid.
-            let passes = if frame % period == 0 { 2 } else { 1 };
+            let passes = if grid { 2 } else { 1 };
             for pass in 0..passes {
                 let choices: &[u8] = if pass == 0 { &[0] } else { &PRESS_CHOICES };
                 for i in start..end {
                     let node = self.nodes[i];
+                    if pass == 1 {
+                        // Frame 0 does not count: its presses may differ (buttons held
+                        // from before, a skipped tick).
+                        let k = pressed_key(&node.f);
+                        if frame > 0 {
+                            if pressed[k] {
+                                continue;
+                            }
+                            pressed[k] = true;
+                        }
+                    }
                     for &b in choices {
                         let mut g = node.f;
                         let skip = if node.skip {
@@ -713,6 +744,43 @@ impl TuckSearch {
             (start, end) = (end, self.nodes.len());
             frame += 1;
         }
+    }
+
+    /// Plays a frame on which nothing can happen but the counters going on, if this one is
+    /// one: the states `range` came by falling (no press to remember), no press is worth
+    /// trying (off the grid, or tried in this row already), and the piece does not move
+    /// down (all states share the counters, so one tells). Then the states are updated in
+    /// place, and true.
+    fn idle_frame(
+        &mut self,
+        range: std::ops::Range<usize>,
+        grid: bool,
+        pressed: &[bool; 4 * rules::COLS],
+        board: &Board,
+        level: u8,
+    ) -> bool {
+        let nodes = &mut self.nodes[range];
+        if nodes
+            .iter()
+            .any(|n| n.buttons != 0 || n.skip || (grid && !pressed[pressed_key(&n.f)]))
+        {
+            return false;
+        }
+        let Some(first) = nodes.first() else {
+            return false;
+        };
+        let mut probe = first.f;
+        if probe.tick(board, level, 0, 0) == Tick::Locked || probe.pos != first.f.pos {
+            return false;
+        }
+        for n in nodes {
+            n.f = Falling {
+                pos: n.f.pos,
+                das: n.f.das,
+                ..probe
+            };
+        }
+        true
     }
 
     /// Adds `lock` to the plan with the presses that reach node `id`, then `last`'s.
@@ -940,6 +1008,149 @@ mod tests {
             }
         }
         plan.placements
+    }
+
+    /// The lock positions of the tuck model by a plain breadth-first search, frame by frame,
+    /// every press tried from every state on every grid frame.
+    fn naive_tucks(
+        state: &PlanState,
+        model: &InputModel,
+    ) -> std::collections::BTreeSet<PiecePosition> {
+        use std::collections::BTreeSet;
+        let mut found = BTreeSet::new();
+        let mut f = state.falling;
+        let mut prev = state.held;
+        let mut skip = false;
+        if let Some((newly, held)) = state.latched {
+            if f.tick(&state.board, state.level, newly, held) == Tick::Locked {
+                found.insert(f.pos);
+                return found;
+            }
+            skip = rules::skips_next_frame(held);
+            prev = held;
+        }
+        // (piece, buttons of the last frame, skip the next tick)
+        let mut frontier = vec![(f, prev, skip)];
+        let mut frame = 0u32;
+        while !frontier.is_empty() {
+            let mut next: Vec<(Falling, u8, bool)> = Vec::new();
+            let mut seen = BTreeSet::new();
+            let mut choices = vec![0u8];
+            if frame % u32::from(model.tap_period) == 0 {
+                choices.extend(PRESS_CHOICES);
+            }
+            for &(f, prev, skip) in &frontier {
+                for &b in &choices {
+                    let mut g = f;
+                    if !skip {
+                        if g.tick(&state.board, state.level, b & !prev, b) == Tick::Locked {
+                            found.insert(g.pos);
+                            continue;
+                        }
+                    }
+                    // The drop after the last press: straight down.
+                    let y = state
+                        .board
+                        .drop_row(g.pos.orientation, g.pos.x as i8, g.pos.y as i8);
+                    found.insert(PiecePosition {
+                        y: y as u8,
+                        ..g.pos
+                    });
+                    let key = (g.pos, g.fall_timer, g.drop_repeat, b);
+                    if seen.insert(key) {
+                        next.push((g, b, !skip && rules::skips_next_frame(b)));
+                    }
+                }
+            }
+            frontier = next;
+            frame += 1;
+        }
+        found
+    }
+
+    #[test]
+    fn the_tuck_search_equals_a_plain_search_and_its_routes_lock_there() {
+        let mut rng = Rng(0x7ACC);
+        let mut tucked = 0;
+        for n in 0..400 {
+            // A random stack with overhangs: rows from a random height down at 60%.
+            let mut board = Board::empty();
+            let top = 6 + (rng.next() % 12) as i32;
+            for r in top..20 {
+                for c in 0..10 {
+                    if rng.next() % 10 < 6 {
+                        board.set(r, c);
+                    }
+                }
+            }
+            let kind = PieceKind::ALL[(rng.next() % 7) as usize];
+            let mut falling = Falling::spawn(kind, (rng.next() % 17) as u8);
+            if !board.fits_at(falling.pos) {
+                continue;
+            }
+            falling.fall_timer = (rng.next() % 4) as u8;
+            if n % 10 == 0 {
+                falling.drop_repeat = 0xA0 + (rng.next() % 96) as u8;
+            }
+            let level = [0u8, 9, 18, 19, 29, 40][(rng.next() % 6) as usize];
+            let state = PlanState {
+                board,
+                falling,
+                level,
+                held: [0, button::DOWN, button::LEFT][(rng.next() % 3) as usize],
+                latched: (rng.next() % 2 == 0).then_some((0, 0)),
+            };
+            let model = [
+                InputModel::default(),
+                InputModel::tap_hz(15).unwrap_or_default(),
+                InputModel::das(),
+                InputModel {
+                    soft_drop: false,
+                    ..InputModel::tap_hz(20).unwrap_or_default()
+                },
+            ][(rng.next() % 4) as usize]
+                .with_tucks(true);
+            let mut planner = Planner::new(model).unwrap_or_default();
+            let plan = planner.plan_from(&state).clone();
+            let locks: std::collections::BTreeSet<_> =
+                plan.placements().iter().map(|p| p.lock).collect();
+            // The straight routes' locks and the plain search's, together.
+            let mut expected = naive_tucks(&state, &model);
+            expected.extend(naive(&state, &model).iter().map(|p| p.lock));
+            assert_eq!(locks, expected, "{state:?} {model:?}");
+            // Every route, played frame by frame, locks where the plan says.
+            for p in plan.placements() {
+                let mut f = state.falling;
+                let mut prev = state.held;
+                let mut skip = false;
+                let mut locked = None;
+                if let Some((newly, held)) = state.latched {
+                    if f.tick(&state.board, level, newly, held) == Tick::Locked {
+                        locked = Some(f.pos);
+                    }
+                    skip = rules::skips_next_frame(held);
+                    prev = held;
+                }
+                let mut frame = 0;
+                while locked.is_none() {
+                    let b = p.route.buttons(&model, frame);
+                    if skip {
+                        skip = false;
+                    } else {
+                        if f.tick(&state.board, level, b & !prev, b) == Tick::Locked {
+                            locked = Some(f.pos);
+                        }
+                        skip = rules::skips_next_frame(b);
+                    }
+                    prev = b;
+                    frame += 1;
+                    assert!(frame < 5000);
+                }
+                assert_eq!(locked, Some(p.lock), "{:?}", p.route);
+                tucked += usize::from(!p.route.presses.is_empty());
+            }
+        }
+        assert!(tucked > 500, "{tucked}");
     }
 
     struct Rng(u64);

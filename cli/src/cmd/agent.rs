@@ -5,7 +5,8 @@
 //! object with `--json`).
 //!
 //! A game ends by top-out, the game's crash ("the game crashed at level N"), a B-type win,
-//! or `-s` placements ("limit").
+//! or `-s` placements ("limit"). With `--tucks` the agent also tucks and spins (the
+//! `placement_tucks` action space).
 
 use super::play::PlayArgs;
 use crate::output::{outln, Stdout};
@@ -64,6 +65,7 @@ struct Summary {
     env: String,
     start_level: u8,
     tap_hz: String,
+    tucks: bool,
     episodes: Vec<Episode>,
     placements: u64,
     elapsed_sec: f64,
@@ -103,13 +105,18 @@ pub fn run(
     } else {
         ObservationKind::None
     };
+    let space = if args.tucks {
+        ActionSpace::PlacementTucks
+    } else {
+        ActionSpace::Placement
+    };
     let spec = spec
-        .action_space(ActionSpace::Placement)
+        .action_space(space)
         .observation(obs)
         .input_model(model)
         .max_episode_steps(args.steps);
     let mut env = spec.build(rom)?;
-    let mut agent = HeuristicAgent::new(Weights::default(), model)?;
+    let mut agent = HeuristicAgent::new(Weights::default(), spec.planner_model())?;
     let mut fe = if args.render {
         Some(Frontend::new(
             &format!("tetris-nes · {} · agent", args.env),
@@ -218,6 +225,7 @@ pub fn run(
         env: args.env.clone(),
         start_level: args.level,
         tap_hz: args.tap_hz.clone(),
+        tucks: args.tucks,
         episodes,
         placements,
         elapsed_sec: elapsed,

@@ -94,6 +94,10 @@ pub struct PlayArgs {
     /// (sideways moves by holding the direction).
     #[arg(long, value_name = "HZ", default_value = "30")]
     pub tap_hz: String,
+    /// Agent mode: the agent also tucks and spins (moves under overhangs late in the drop),
+    /// in the `placement_tucks` action space.
+    #[arg(long)]
+    pub tucks: bool,
     /// The Tetris (USA) ROM [default: $TETRIS_ROM, else ./roms/Tetris.nes, else
     /// ../../roms/Tetris.nes next to the executable].
     #[arg(long, value_name = "PATH")]
@@ -151,6 +155,9 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, CliError> {
         Some(s) => Schedule::parse(s).map_err(CliError::Other)?,
         None => Schedule::default(),
     };
+    if args.tucks && args.mode != Mode::Agent {
+        return Err(CliError::Other("--tucks is for agent mode".into()));
+    }
     if args.mode != Mode::Human && args.buttons.is_some() {
         return Err(CliError::Other(
             "--buttons is for human mode (the agents press their own)".into(),
