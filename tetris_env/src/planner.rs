@@ -1042,11 +1042,9 @@ mod tests {
             for &(f, prev, skip) in &frontier {
                 for &b in &choices {
                     let mut g = f;
-                    if !skip {
-                        if g.tick(&state.board, state.level, b & !prev, b) == Tick::Locked {
-                            found.insert(g.pos);
-                            continue;
-                        }
+                    if !skip && g.tick(&state.board, state.level, b & !prev, b) == Tick::Locked {
+                        found.insert(g.pos);
+                        continue;
                     }
                     // The drop after the last press: straight down.
                     let y = state
