@@ -63,12 +63,7 @@ pub struct InputModel {
     /// Also search tucks and spins: presses at any frame of the tap grid while the piece
     /// falls, not only the first ones (see the module docs). Off by default; with it the
     /// plan has every lock position the search reaches, the straight routes' too.
-    #[serde(skip_serializing_if = "is_false")]
     pub tucks: bool,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }
 
 impl Default for InputModel {
@@ -284,7 +279,7 @@ impl<'de> Deserialize<'de> for Presses {
 pub struct Route {
     pub rotation: Rotation,
     pub shift: i8,
-    #[serde(default, skip_serializing_if = "Presses::is_empty")]
+    #[serde(default)]
     pub presses: Presses,
 }
 

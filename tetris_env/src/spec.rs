@@ -322,7 +322,7 @@ mod tests {
         assert_eq!(back, spec);
         // Placement options: partial JSON takes the defaults for the rest.
         let placement = json.replace(
-            r#""placement":{"input":{"tap_period":2,"shift":"tap","soft_drop":true},"illegal_action":"error"}"#,
+            r#""placement":{"input":{"tap_period":2,"shift":"tap","soft_drop":true,"tucks":false},"illegal_action":"error"}"#,
             r#""placement":{"input":{"tap_period":6}}"#,
         );
         assert_ne!(placement, json);

@@ -375,3 +375,35 @@ fn the_tuck_mask_is_what_a_brute_force_search_of_the_emulator_reaches() {
     assert!(checked >= 40, "{checked} states");
     assert!(tuck_only >= checked, "{tuck_only} tuck-only lock positions");
 }
+
+#[test]
+fn a_tuck_env_saves_and_restores_through_bytes() {
+    let Some(rom) = common::rom() else { return };
+    let sp = spec(18, FrameTiming::AfterNmi, InputModel::default(), 9);
+    let mut env = sp.build(&rom).unwrap();
+    env.reset(None).unwrap();
+    let mut rng = Rng(0xB17E5);
+    // Play until a tuck action is legal, then save, restore into another env from the
+    // bytes, and play it in both.
+    for _ in 0..500 {
+        if env.action_mask().iter().any(|a| a >= PLACEMENT_ACTIONS) {
+            break;
+        }
+        let s = env.step(random_tucker(&mut rng)(&env)).unwrap();
+        if s.terminated || s.truncated {
+            env.reset(None).unwrap();
+        }
+    }
+    let tuck = env
+        .action_mask()
+        .iter()
+        .find(|&a| a >= PLACEMENT_ACTIONS)
+        .expect("a tuck action within 500 placements");
+    let bytes = env.snapshot().to_bytes();
+    let mut again = sp.clone().seed(1).build(&rom).unwrap();
+    again.restore_bytes(&bytes).unwrap();
+    assert_eq!(again.action_mask(), env.action_mask());
+    let (a, b) = (env.step(tuck).unwrap(), again.step(tuck).unwrap());
+    assert_eq!(a.info, b.info);
+    assert!(a.info.locked.is_some() && a.info.placement_mismatches == 0);
+}
