@@ -8,6 +8,7 @@ trained one, on held-out seeds.
     python examples/python/train_maskable_ppo.py                     # 250k placements
     python examples/python/train_maskable_ppo.py --steps 4096 --games 2   # a quick check
     python examples/python/train_maskable_ppo.py --reward env        # the env's own reward
+    python examples/python/train_maskable_ppo.py --load maskable_ppo_tetris.zip --games 100
 
 Training sees the features scaled to about [0, 1] and, by default, a shaped reward computed
 by the `Shaped` wrapper below (the env's reward is the lines alone, which a policy that
@@ -140,6 +141,7 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--lr", type=float, default=3e-4, help="learning rate")
     ap.add_argument("--threads", type=int, default=1, help="torch threads")
+    ap.add_argument("--load", help="evaluate this saved model (no training)")
     ap.add_argument("--out", default="maskable_ppo_tetris")
     args = ap.parse_args()
     try:
@@ -170,7 +172,8 @@ def main() -> None:
 
         def _on_rollout_end(self) -> None:
             # A row at least every 4,096 placements (several rollouts when they are short).
-            if self._lines and self.num_timesteps - (self.rows[-1][0] if self.rows else 0) >= 4096:
+            last = self.rows[-1][0] if self.rows else 0
+            if self._lines and self.num_timesteps - last >= 4096:
                 row = (self.num_timesteps, float(np.mean(self._lines)),
                        float(np.mean(self._lengths)), len(self._lines),
                        round(time.time() - t_train, 1))
@@ -187,22 +190,27 @@ def main() -> None:
     rewards = None if args.reward == "env" else {
         "line_reward": args.line_reward, "survival": args.survival,
         "hole_penalty": args.hole_penalty, "game_over": args.game_over}
-    venv = DummyVecEnv([
-        lambda i=i: Shaped(make(args.env, args.seed + i, args.max_episode_steps), rewards)
-        for i in range(args.envs)])
-    # Rewards divided by a running estimate of the returns' spread (training only).
-    venv = VecNormalize(venv, norm_obs=False, norm_reward=True, gamma=0.99)
     settings = dict(n_steps=args.n_steps, batch_size=args.batch_size, n_epochs=10, gamma=0.99,
                     gae_lambda=0.95, learning_rate=args.lr, ent_coef=0.01, clip_range=0.2)
-    model = MaskablePPO("MlpPolicy", venv, policy_kwargs={"net_arch": [128, 128]},
-                        seed=args.seed, verbose=0, **settings)
-    print(f"\ntraining {args.steps} placements, {args.envs} envs, reward {args.reward}"
-          f"{'' if rewards is None else ' ' + json.dumps(rewards)}", flush=True)
-    t_train = time.time()
     curve = Curve()
-    model.learn(total_timesteps=args.steps, callback=curve)
-    train_s = time.time() - t_train
-    model.save(f"{args.out}.zip")
+    if args.load:
+        model = MaskablePPO.load(args.load)
+        train_s, trained = 0.0, f"from {args.load}"
+    else:
+        venv = DummyVecEnv([
+            lambda i=i: Shaped(make(args.env, args.seed + i, args.max_episode_steps), rewards)
+            for i in range(args.envs)])
+        # Rewards divided by a running estimate of the returns' spread (training only).
+        venv = VecNormalize(venv, norm_obs=False, norm_reward=True, gamma=0.99)
+        model = MaskablePPO("MlpPolicy", venv, policy_kwargs={"net_arch": [128, 128]},
+                            seed=args.seed, verbose=0, **settings)
+        print(f"\ntraining {args.steps} placements, {args.envs} envs, reward {args.reward}"
+              f"{'' if rewards is None else ' ' + json.dumps(rewards)}", flush=True)
+        t_train = time.time()
+        model.learn(total_timesteps=args.steps, callback=curve)
+        train_s = time.time() - t_train
+        model.save(f"{args.out}.zip")
+        trained = f"after {args.steps} placements"
 
     def policy(deterministic: bool):
         def act(obs, mask):
@@ -213,11 +221,10 @@ def main() -> None:
         return act
 
     rows = play(policy(True), args.env, seeds, args.max_episode_steps)
-    after = report(f"MaskablePPO after {args.steps} placements (most probable action)", rows)
+    after = report(f"MaskablePPO {trained} (most probable action)", rows)
     torch.manual_seed(args.seed)
     sampled_rows = play(policy(False), args.env, seeds, args.max_episode_steps)
-    sampled = report(f"MaskablePPO after {args.steps} placements (actions sampled)",
-                     sampled_rows)
+    sampled = report(f"MaskablePPO {trained} (actions sampled)", sampled_rows)
     print(f"\nmean lines per game: {before:.1f} before training, {after:.1f} after "
           f"({sampled:.1f} with sampled actions); trained in {train_s:.0f} s, "
           f"total {time.time() - t0:.0f} s")
@@ -226,7 +233,8 @@ def main() -> None:
         w.writerow(["placements", "mean_lines", "mean_placements", "games", "seconds"])
         w.writerows(curve.rows)
     Path(f"{args.out}.json").write_text(json.dumps(
-        {"env": args.env, "steps": args.steps, "envs": args.envs, "seed": args.seed,
+        {"env": args.env, "model": args.load, "steps": 0 if args.load else args.steps,
+         "envs": args.envs, "seed": args.seed,
          "reward": args.reward, "rewards": rewards, "ppo": settings, "net_arch": [128, 128],
          "train_seconds": round(train_s, 1), "total_seconds": round(time.time() - t0, 1),
          "lines_before": before, "lines_after": after, "lines_after_sampled": sampled,
