@@ -50,8 +50,8 @@ class Shaped(gym.Wrapper):
 
         line_reward * lines + survival - hole_penalty * (new holes) - game_over (at a top-out)
 
-    per placement, Tetris-Gymnasium's kind of reward (a reward per line, a small one for
-    staying alive, a penalty at game over) plus a penalty per hole made. The lines come from
+    per placement, Tetris-Gymnasium's kind of reward (a reward per line, one for each
+    placement survived, a penalty at game over) plus a penalty per hole made. The lines come from
     ``info["lines_cleared"]`` and the holes from the features, both read from the game's RAM.
     Truncation (``max_episode_steps``) is not a game over.
     """
