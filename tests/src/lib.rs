@@ -10,8 +10,12 @@
 //!
 //! [`trace`] produces nestest.log-format CPU traces of the whole console.
 //!
+//! [`banked`] assembles small bank-switching ROMs (UxROM, MMC1 PRG modes) for the fast-path
+//! equivalence tests.
+//!
 //! [`find_test_roms`] locates `../shared/test-roms` (or `$NES_TEST_ROMS`).
 
+pub mod banked;
 pub mod testrom;
 pub mod trace;
 

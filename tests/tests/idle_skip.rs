@@ -72,3 +72,38 @@ fn same_state_every_step_fixed_cycle_steps() {
         nes.run_until_cycle(u64::from(f) * 29_781).expect("runs")
     });
 }
+
+/// A bank switch puts other loop code at the same address: the fast paths must follow it.
+/// Each bank-switching ROM (`conformance::banked`) runs 40 frames with and without them; RAM,
+/// registers, cycles and the whole save state agree after every frame, and the program
+/// really ran (the NMI counted the frames, the counting loop counted, the fills filled).
+#[test]
+fn same_state_every_frame_bank_switching_roms() {
+    use conformance::banked::{rom, Board};
+    for board in Board::ALL {
+        let cart = nes::Cart::from_bytes(&rom(board)).expect("ROM loads");
+        let mut fast = Nes::new(cart.clone());
+        let mut slow = Nes::new(cart);
+        slow.set_skip_idle(false);
+        for f in 1..=40 {
+            fast.run_frame().expect("runs");
+            slow.run_frame().expect("runs");
+            let what = format!("{board:?}, frame {f}");
+            assert_eq!(fast.cycles(), slow.cycles(), "{what}: cycle count");
+            assert_eq!(fast.registers(), slow.registers(), "{what}: CPU registers");
+            assert!(fast.ram() == slow.ram(), "{what}: RAM differs");
+            assert!(
+                fast.save_state() == slow.save_state(),
+                "{what}: save state differs"
+            );
+        }
+        let ram = slow.ram();
+        assert!(ram[0x22] >= 35, "{board:?}: NMIs counted {}", ram[0x22]);
+        assert_ne!(ram[0x20], 0, "{board:?}: the counting loop ran");
+        assert!(
+            ram[0x300..0x500].iter().any(|&b| b != 0),
+            "{board:?}: fills ran"
+        );
+        assert!(fast.idle_cycles_skipped() > 0, "{board:?}: nothing skipped");
+    }
+}
