@@ -27,10 +27,6 @@ pub struct Nes {
     bus: Bus,
     /// Fast-forward through idle loops (exact; see `idle.rs`). On by default.
     skip_idle: bool,
-    /// The idle loop seen last, if any.
-    idle: Option<IdleLoop>,
-    /// The memory-fill loop seen last, if any (see `fill.rs`; same switch as `skip_idle`).
-    fill: Option<FillLoop>,
     /// CPU cycles fast-forwarded so far (a diagnostic: how much of the time was idle).
     skipped: u64,
     /// Of those, CPU cycles of memory-fill loops (see `fill.rs`).
@@ -51,17 +47,13 @@ impl Clone for Nes {
             cpu,
             bus,
             skip_idle,
-            idle,
             skipped,
-            fill,
             fill_skipped,
         } = src;
         self.cpu.clone_from(cpu);
         self.bus.clone_from(bus);
         self.skip_idle = *skip_idle;
-        self.idle = *idle;
         self.skipped = *skipped;
-        self.fill = *fill;
         self.fill_skipped = *fill_skipped;
     }
 }
@@ -77,8 +69,6 @@ impl Nes {
             cpu,
             bus,
             skip_idle: true,
-            idle: None,
-            fill: None,
             skipped: 0,
             fill_skipped: 0,
         }
@@ -115,25 +105,15 @@ impl Nes {
     ) -> Result<(), NesError> {
         while go_on(&self.bus) {
             let pc = self.cpu.registers().pc;
-            if self.skip_idle {
-                if let Some(idle) = self.idle.filter(|l| l.pc == pc) {
-                    self.skip_idle_loop(idle, limit);
-                } else if let Some(fill) = self.fill.filter(|l| l.pc == pc) {
-                    self.skip_fill_loop(fill, limit);
-                }
-            }
             self.cpu.step(&mut self.bus)?;
             let next = self.cpu.registers().pc;
-            // A short backward jump may close an idle loop: look at it once.
-            if self.skip_idle
-                && next < pc
-                && pc - next <= 3
-                && self.idle.is_none_or(|l| l.pc != next)
-                && self.fill.is_none_or(|l| l.pc != next)
-            {
-                self.idle = IdleLoop::detect(next, |a| self.bus.peek(a));
-                if self.idle.is_none() {
-                    self.fill = FillLoop::detect(next, |a| self.bus.peek(a));
+            // A short backward jump may close a loop: look at the code there now (never from
+            // memory: a bank switch or a RAM write may have put other code at that address).
+            if self.skip_idle && next < pc && pc - next <= 3 {
+                if let Some(idle) = IdleLoop::detect(next, |a| self.bus.peek(a)) {
+                    self.skip_idle_loop(idle, limit);
+                } else if let Some(fill) = FillLoop::detect(next, |a| self.bus.peek(a)) {
+                    self.skip_fill_loop(fill, limit);
                 }
             }
         }
@@ -221,8 +201,6 @@ impl Nes {
     pub fn set_skip_idle(&mut self, on: bool) {
         self.skip_idle = on;
         self.bus.set_fast_paths(on);
-        self.idle = None;
-        self.fill = None;
     }
 
     /// Sets the buttons held on controller `port` (0 or 1).
