@@ -1,0 +1,243 @@
+//! The exact shortcuts, gathered: ways of running the console that skip work whose outcome is
+//! known, and give the same state, cycle for cycle, as running every cycle by the book.
+//!
+//! | shortcut ([`FastPaths`] field) | what it skips | where |
+//! |---|---|---|
+//! | `quiet_instructions` | the per-cycle interrupt poll, event compare and DMA check of instructions that end before the next event and touch only RAM and ROM | `quiet.rs` |
+//! | `idle_loops` | iterations of a load-and-branch loop waiting for an interrupt | `idle.rs` |
+//! | `fill_loops` | iterations of a `STA (zp),Y / DEY / BNE` RAM fill, stores done at once | `fill.rs` |
+//! | `oam_dma_burst` | the 512 cycles of an OAM DMA from RAM, copied at once | `oam_dma.rs` |
+//! | `unseen_mapper_writes` | the PPU catch-up before a mapper write that changes nothing the PPU sees | `mapper.rs` |
+//!
+//! [`run`] is the one place that decides, before each instruction, how the CPU goes on: a
+//! loop it has just closed is fast-forwarded; otherwise, if nothing observable can happen
+//! for the next [`quiet::LONGEST_INSTRUCTION`] cycles (the bus's event horizon: the next PPU
+//! or APU event, no DMA pending, the interrupt lines steady and the CPU's interrupt latches
+//! at rest), instructions run quietly until that horizon; otherwise one instruction runs
+//! cycle by cycle through [`crate::cpu::Cpu::step`], the plain path. Everything that
+//! depends on fine timing — DMA, interrupts, register accesses, mapper writes — therefore
+//! happens on the plain path. `tests/tests/fast_paths.rs` checks each shortcut against
+//! the plain path (RAM, registers, cycle count, picture and the whole save state after
+//! every frame), on NES Tetris, on bank-switching ROMs and on the test ROMs.
+
+mod fill;
+mod idle;
+pub(crate) mod mapper;
+pub(crate) mod oam_dma;
+mod quiet;
+
+use crate::bus::Bus;
+use crate::cpu::{Cpu, CpuBus, Jammed};
+use fill::FillLoop;
+use idle::IdleLoop;
+
+/// Which exact shortcuts the console takes (all of them by default). Each gives the same
+/// results as running without it, only slower without; turning them off is for checking
+/// exactly that. See the module docs for what each one skips.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FastPaths {
+    /// Instructions below the event horizon that touch only RAM and ROM run without the
+    /// per-cycle bookkeeping.
+    pub quiet_instructions: bool,
+    /// Idle loops (`LDA $33 / BEQ`) are fast-forwarded to just before the next event.
+    pub idle_loops: bool,
+    /// RAM fill loops (`STA (zp),Y / DEY / BNE`) store their bytes at once.
+    pub fill_loops: bool,
+    /// An OAM DMA from RAM that no event can interrupt is copied at once.
+    pub oam_dma_burst: bool,
+    /// Mapper writes that change no CHR bank or mirroring skip the PPU catch-up.
+    pub unseen_mapper_writes: bool,
+}
+
+impl FastPaths {
+    /// Every shortcut (the default).
+    pub const ALL: FastPaths = FastPaths {
+        quiet_instructions: true,
+        idle_loops: true,
+        fill_loops: true,
+        oam_dma_burst: true,
+        unseen_mapper_writes: true,
+    };
+    /// None: every cycle by the book (the reference the shortcuts are tested against).
+    pub const NONE: FastPaths = FastPaths {
+        quiet_instructions: false,
+        idle_loops: false,
+        fill_loops: false,
+        oam_dma_burst: false,
+        unseen_mapper_writes: false,
+    };
+}
+
+impl Default for FastPaths {
+    fn default() -> FastPaths {
+        FastPaths::ALL
+    }
+}
+
+/// How many CPU cycles the shortcuts covered since power-on (diagnostics: they are part of
+/// [`crate::Nes::cycles`] all the same).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FastStats {
+    /// Cycles of idle-loop iterations skipped.
+    pub idle_loop_cycles: u64,
+    /// Cycles of fill-loop iterations done at once.
+    pub fill_loop_cycles: u64,
+    /// Cycles run by quiet instructions (see [`FastPaths::quiet_instructions`]).
+    pub quiet_cycles: u64,
+}
+
+impl FastStats {
+    /// The cycles not emulated one by one: idle and fill loops.
+    #[must_use]
+    pub fn skipped_cycles(&self) -> u64 {
+        self.idle_loop_cycles + self.fill_loop_cycles
+    }
+}
+
+/// Where a run stops.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Stop {
+    /// Once the PPU's frame counter has moved past this value (vblank started).
+    FrameAfter(u64),
+    /// At the first instruction boundary at or after this many CPU cycles.
+    Cycle(u64),
+}
+
+impl Stop {
+    #[inline]
+    fn reached(self, bus: &Bus) -> bool {
+        match self {
+            Stop::FrameAfter(frame) => bus.ppu.frame_count() != frame,
+            Stop::Cycle(c) => bus.cycles() >= c,
+        }
+    }
+
+    /// No shortcut may carry the clock past this cycle count.
+    fn limit(self) -> u64 {
+        match self {
+            Stop::FrameAfter(_) => u64::MAX,
+            Stop::Cycle(c) => c,
+        }
+    }
+}
+
+/// Runs instructions until `stop`, taking the shortcuts the bus's [`FastPaths`] allow.
+///
+/// A frame ends at vblank, a PPU event, so a quiet run (which stays below the next event)
+/// never passes it.
+pub(crate) fn run(
+    cpu: &mut Cpu,
+    bus: &mut Bus,
+    stats: &mut FastStats,
+    stop: Stop,
+) -> Result<(), Jammed> {
+    let paths = bus.fast_paths();
+    let limit = stop.limit();
+    while !stop.reached(bus) {
+        if paths.quiet_instructions {
+            let end = quiet::end(cpu, bus).min(limit);
+            if bus.cycles() < end {
+                let start = bus.cycles();
+                let ran = quiet::run(cpu, bus, end);
+                stats.quiet_cycles += bus.cycles() - start;
+                if ran? {
+                    take_loop(cpu, bus, paths, stats, limit);
+                }
+                continue;
+            }
+        }
+        let pc = cpu.registers().pc;
+        cpu.step(bus)?;
+        if closes_loop(pc, cpu.registers().pc) {
+            take_loop(cpu, bus, paths, stats, limit);
+        }
+    }
+    Ok(())
+}
+
+/// A jump from `pc` back to `next` that may close an idle or fill loop (at most 3 bytes
+/// back: the loops here are one instruction and a branch, or two and a branch).
+#[inline(always)]
+fn closes_loop(pc: u16, next: u16) -> bool {
+    next < pc && pc - next <= 3
+}
+
+/// At the top of a loop the CPU just closed: recognises it from the code there now (never
+/// from memory of an address: a bank switch or a RAM write may have put other code there)
+/// and fast-forwards it when it is an idle or fill loop.
+fn take_loop(cpu: &mut Cpu, bus: &mut Bus, paths: FastPaths, stats: &mut FastStats, limit: u64) {
+    let pc = cpu.registers().pc;
+    if paths.idle_loops {
+        if let Some(idle) = IdleLoop::detect(pc, |a| bus.peek(a)) {
+            stats.idle_loop_cycles += skip_idle_loop(cpu, bus, idle, limit);
+            return;
+        }
+    }
+    if paths.fill_loops {
+        if let Some(fill) = FillLoop::detect(pc, |a| bus.peek(a)) {
+            stats.fill_loop_cycles += skip_fill_loop(cpu, bus, fill, limit);
+        }
+    }
+}
+
+/// At the top of `idle`, with its branch about to be taken and no interrupt latched:
+/// advances whole iterations up to two before the next event or `limit`. Returns the
+/// cycles skipped.
+fn skip_idle_loop(cpu: &mut Cpu, bus: &mut Bus, idle: IdleLoop, limit: u64) -> u64 {
+    // An interrupt already latched by the CPU (an NMI edge seen at the end of the last
+    // cycle) is taken after the next instruction: the loop is about to end.
+    if cpu.interrupt_pending() {
+        return 0;
+    }
+    let value = bus.ram()[idle.ram_index()];
+    let Some(regs) = idle.iterate(cpu.registers(), value) else {
+        return 0;
+    };
+    let now = bus.cycles();
+    let horizon = bus.next_event_cycle().min(limit);
+    let keep = 2 * idle.cycles;
+    if horizon <= now + keep + idle.cycles {
+        return 0;
+    }
+    let skipped = (horizon - now - keep) / idle.cycles * idle.cycles;
+    bus.skip_cycles(skipped);
+    cpu.set_registers(regs);
+    skipped
+}
+
+/// At the top of `fill` with no interrupt latched: performs whole iterations (their stores,
+/// Y, N/Z, cycles and open bus) up to two before the next event or `limit`, and never the
+/// last one, whose branch is not taken. Returns the cycles done.
+fn skip_fill_loop(cpu: &mut Cpu, bus: &mut Bus, fill: FillLoop, limit: u64) -> u64 {
+    if cpu.interrupt_pending() {
+        return 0;
+    }
+    let Some(last) = bus.cartridge().cpu_read(fill.last_read) else {
+        return 0;
+    };
+    let regs = cpu.registers();
+    let (lo, hi) = fill.pointer();
+    let base = u16::from_le_bytes([bus.ram()[lo], bus.ram()[hi]]);
+    let Some(taken) = fill.taken_iterations(&regs, base) else {
+        return 0;
+    };
+    let now = bus.cycles();
+    let horizon = bus.next_event_cycle().min(limit);
+    let keep = 2 * fill.cycles;
+    if horizon <= now + keep + fill.cycles {
+        return 0;
+    }
+    let k = ((horizon - now - keep) / fill.cycles).min(taken);
+    if k == 0 {
+        return 0;
+    }
+    let ram = bus.ram_mut();
+    for i in 0..k {
+        let y = regs.y.wrapping_sub(i as u8);
+        ram[usize::from(base + u16::from(y)) & 0x7FF] = regs.a;
+    }
+    bus.skip_cycles(k * fill.cycles);
+    bus.set_open_bus(last);
+    cpu.set_registers(FillLoop::after(regs, k));
+    k * fill.cycles
+}
