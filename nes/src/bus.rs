@@ -279,34 +279,18 @@ impl Bus {
         self.cycles += cycles;
     }
 
-    /// A read cycle of internal RAM or ROM with none of the end-of-cycle work; `None` (and
-    /// nothing done) for any other address. Only for cycles that end before the next event
-    /// (the quiet instructions of `fast/quiet.rs`).
-    #[inline(always)]
-    pub(crate) fn read_below_horizon(&mut self, addr: u16) -> Option<u8> {
-        let val = if addr < 0x2000 {
-            self.ram[usize::from(addr & 0x7FF)]
-        } else if addr >= 0x8000 {
-            self.cart.prg_rom_read(addr)
-        } else {
-            return None;
-        };
-        self.open_bus = val;
-        self.cycles += 1;
-        Some(val)
+    /// The value left on the data bus by the last cycle.
+    #[inline]
+    pub(crate) fn open_bus(&self) -> u8 {
+        self.open_bus
     }
 
-    /// A write cycle of internal RAM with none of the end-of-cycle work; `false` (and nothing
-    /// done) for any other address. As [`Bus::read_below_horizon`].
-    #[inline(always)]
-    pub(crate) fn write_below_horizon(&mut self, addr: u16, val: u8) -> bool {
-        if addr >= 0x2000 {
-            return false;
-        }
-        self.ram[usize::from(addr & 0x7FF)] = val;
-        self.open_bus = val;
-        self.cycles += 1;
-        true
+    /// Sets the clock and the bus latch after cycles run elsewhere that touched only RAM and
+    /// ROM and passed no event (see `fast/quiet.rs`).
+    #[inline]
+    pub(crate) fn set_clock(&mut self, cycles: u64, open_bus: u8) {
+        self.cycles = cycles;
+        self.open_bus = open_bus;
     }
 
     /// The exact shortcuts in use.

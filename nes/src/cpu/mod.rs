@@ -205,6 +205,24 @@ impl Cpu {
             bus.read(0xFFFF);
             return Err(jam);
         }
+        self.instruction(bus)?;
+        self.interrupt_if_due(bus);
+        Ok(())
+    }
+
+    /// The interrupt sequence, if one was recognised during the instruction just run.
+    #[inline(always)]
+    pub(crate) fn interrupt_if_due<B: CpuBus>(&mut self, bus: &mut B) {
+        if self.prev_run_irq || self.prev_need_nmi {
+            self.interrupt(bus);
+        }
+    }
+
+    /// One instruction, no more: opcode fetch and execution ([`Cpu::step`] without its jam
+    /// check before and its interrupt sequence after, for the quiet instructions of
+    /// `crate::fast`, which start with the interrupt logic at rest).
+    #[inline(always)]
+    pub(crate) fn instruction<B: CpuBus>(&mut self, bus: &mut B) -> Result<(), Jammed> {
         let pc = self.regs.pc;
         let opcode = self.read(bus, pc);
         self.regs.pc = pc.wrapping_add(1);
@@ -212,9 +230,6 @@ impl Cpu {
             let jam = Jammed { opcode, pc };
             self.jammed = Some(jam);
             return Err(jam);
-        }
-        if self.prev_run_irq || self.prev_need_nmi {
-            self.interrupt(bus);
         }
         Ok(())
     }

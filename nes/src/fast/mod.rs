@@ -159,7 +159,8 @@ pub(crate) fn run(
 /// back: the loops here are one instruction and a branch, or two and a branch).
 #[inline(always)]
 fn closes_loop(pc: u16, next: u16) -> bool {
-    next < pc && pc - next <= 3
+    // next < pc && pc - next <= 3, in one compare.
+    pc.wrapping_sub(next).wrapping_sub(1) < 3
 }
 
 /// At the top of a loop the CPU just closed: recognises it from the code there now (never

@@ -15,11 +15,22 @@
 //!
 //! So an instruction that starts at least [`LONGEST_INSTRUCTION`] cycles before the bus's
 //! next event runs with reads and writes of internal RAM and ROM that only move data and
-//! count the cycle. At its first access to anything else (PPU, APU or controller
-//! registers, a mapper, PRG RAM, open bus), the instruction carries on by the book from
-//! that cycle: the cycles before it sampled nothing, which is what the book would have
-//! done, and from then on every cycle is exact. The quiet run then ends, and the executor
-//! (`fast::run`) decides afresh before the next instruction.
+//! count the cycle: no DMA check, no interrupt sampling, no event compare. At its first
+//! access to anything else (PPU, APU or controller registers, a mapper, PRG RAM, open bus),
+//! the instruction carries on by the book from that cycle: the cycles before it sampled
+//! nothing, which is what the book would have done, and from then on every cycle samples
+//! the lines. The quiet run then ends, and the executor (`fast::run`) decides afresh before
+//! the next instruction.
+//!
+//! One chore stays skipped in that by-the-book tail: the DMA check before a read. A DMA can
+//! only be requested there by the instruction's own register write ($4014, $4015), and no
+//! instruction reads after writing a register: stores and read-modify-writes end with their
+//! writes, and `JSR`, `BRK`, `PHA` and `PHP` write only the stack. The DMA starts at the
+//! next instruction's first read, on the plain path.
+//!
+//! The quiet state (clock, bus latch, the by-the-book switch) is a local value that the
+//! compiler keeps in registers; it is written back to the bus around each by-the-book access
+//! and at the end of the run.
 //!
 //! `tests/tests/fast_paths.rs` compares this against the plain path after every frame,
 //! and every test ROM gives the same verdict and the same final state either way.
@@ -45,30 +56,65 @@ pub(super) fn end(cpu: &Cpu, bus: &Bus) -> u64 {
 /// Runs instructions quietly while the clock is below `end` (from [`end`], or lower).
 /// Returns whether the last one jumped a little way back (it may have closed a loop the
 /// executor can fast-forward); stops after an instruction that touched anything but RAM
-/// and ROM.
+/// and ROM (and runs the interrupt sequence it may have let in).
 pub(super) fn run(cpu: &mut Cpu, bus: &mut Bus, end: u64) -> Result<bool, Jammed> {
-    let mut quiet = Quiet { bus, exact: false };
-    while quiet.bus.cycles() < end {
-        let pc = cpu.registers().pc;
-        cpu.step(&mut quiet)?;
-        let back = super::closes_loop(pc, cpu.registers().pc);
-        if back || quiet.exact {
-            return Ok(back);
+    let (cycles, open_bus) = (bus.cycles(), bus.open_bus());
+    let mut quiet = Quiet {
+        bus,
+        cycles,
+        open_bus,
+        exact: false,
+    };
+    let mut pc = cpu.registers().pc;
+    let (done, back) = loop {
+        if quiet.cycles >= end {
+            break (Ok(()), false);
         }
+        // Not jammed (`end` checked the CPU), and with every cycle quiet no interrupt can
+        // have been recognised: no interrupt sequence follows.
+        if let Err(jam) = cpu.instruction(&mut quiet) {
+            break (Err(jam), false);
+        }
+        let next = cpu.registers().pc;
+        let back = super::closes_loop(pc, next);
+        if back || quiet.exact {
+            break (Ok(()), back);
+        }
+        pc = next;
+    };
+    let exact = quiet.exact;
+    quiet.write_back();
+    done?;
+    if exact {
+        cpu.interrupt_if_due(bus);
     }
-    Ok(false)
+    Ok(back)
 }
 
 /// The bus as a quiet instruction sees it: RAM and ROM accesses without the per-cycle
 /// bookkeeping until the first other access, then the bus itself, cycle by cycle.
-///
-/// Every [`CpuBus`] method but the quiet accesses forwards to [`Bus`]: a method added to
-/// the trait must be forwarded here too.
 struct Quiet<'a> {
     bus: &'a mut Bus,
+    /// The clock and the bus latch, ahead of the bus's own until [`Quiet::write_back`].
+    cycles: u64,
+    open_bus: u8,
     /// The instruction has touched something other than RAM or ROM: from now on, by the
     /// book.
     exact: bool,
+}
+
+impl Quiet<'_> {
+    /// Brings the bus's clock and latch up to date.
+    #[inline(always)]
+    fn write_back(&mut self) {
+        self.bus.set_clock(self.cycles, self.open_bus);
+    }
+
+    /// After a by-the-book access: takes the bus's clock and latch.
+    #[inline(always)]
+    fn read_back(&mut self) {
+        (self.cycles, self.open_bus) = (self.bus.cycles(), self.bus.open_bus());
+    }
 }
 
 impl CpuBus for Quiet<'_> {
@@ -77,29 +123,44 @@ impl CpuBus for Quiet<'_> {
         if self.exact {
             return None;
         }
-        let val = self.bus.read_below_horizon(addr);
-        self.exact = val.is_none();
-        val
+        let val = if addr < 0x2000 {
+            self.bus.ram()[usize::from(addr & 0x7FF)]
+        } else if addr >= 0x8000 {
+            self.bus.cart.prg_rom_read(addr)
+        } else {
+            self.exact = true;
+            return None;
+        };
+        self.open_bus = val;
+        self.cycles += 1;
+        Some(val)
     }
 
     #[inline(always)]
     fn quiet_write(&mut self, addr: u16, val: u8) -> bool {
-        if self.exact {
+        if self.exact || addr >= 0x2000 {
+            self.exact = true;
             return false;
         }
-        let done = self.bus.write_below_horizon(addr, val);
-        self.exact = !done;
-        done
+        self.bus.ram_mut()[usize::from(addr & 0x7FF)] = val;
+        self.open_bus = val;
+        self.cycles += 1;
+        true
     }
 
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        self.bus.read(addr)
+        self.write_back();
+        let val = self.bus.read(addr);
+        self.read_back();
+        val
     }
 
     #[inline(always)]
     fn write(&mut self, addr: u16, val: u8) {
+        self.write_back();
         self.bus.write(addr, val);
+        self.read_back();
     }
 
     fn peek(&self, addr: u16) -> u8 {
@@ -117,27 +178,22 @@ impl CpuBus for Quiet<'_> {
     }
 
     fn cycles(&self) -> u64 {
-        self.bus.cycles()
+        self.cycles
     }
 
+    /// No DMA can be waiting inside a quiet instruction (see the module docs).
     #[inline(always)]
     fn dma_pending(&self) -> bool {
-        self.bus.dma_pending()
+        false
     }
 
     fn take_oam_dma(&mut self) -> Option<u8> {
-        self.bus.take_oam_dma()
+        None
     }
 
     fn dmc_dma_request(&self) -> Option<u16> {
-        self.bus.dmc_dma_request()
+        None
     }
 
-    fn dmc_dma_complete(&mut self, val: u8) {
-        self.bus.dmc_dma_complete(val);
-    }
-
-    fn oam_dma_burst(&mut self, page: u8) -> bool {
-        self.bus.oam_dma_burst(page)
-    }
+    fn dmc_dma_complete(&mut self, _val: u8) {}
 }
