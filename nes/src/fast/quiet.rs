@@ -117,10 +117,17 @@ impl Quiet<'_> {
     }
 }
 
+/// Marks the branch that calls it as rarely taken, so the compiler lays the by-the-book
+/// paths out of the way of the quiet ones.
+#[cold]
+#[inline(never)]
+fn unlikely() {}
+
 impl CpuBus for Quiet<'_> {
     #[inline(always)]
     fn quiet_read(&mut self, addr: u16) -> Option<u8> {
         if self.exact {
+            unlikely();
             return None;
         }
         let val = if addr < 0x2000 {
@@ -128,6 +135,7 @@ impl CpuBus for Quiet<'_> {
         } else if addr >= 0x8000 {
             self.bus.cart.prg_rom_read(addr)
         } else {
+            unlikely();
             self.exact = true;
             return None;
         };
@@ -139,6 +147,7 @@ impl CpuBus for Quiet<'_> {
     #[inline(always)]
     fn quiet_write(&mut self, addr: u16, val: u8) -> bool {
         if self.exact || addr >= 0x2000 {
+            unlikely();
             self.exact = true;
             return false;
         }
