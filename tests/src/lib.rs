@@ -20,5 +20,6 @@ pub mod testrom;
 pub mod trace;
 
 pub use testrom::{
-    find_test_roms, require_data, run_test_rom, screen_text, tetris_rom, Limits, Outcome, Status,
+    find_test_roms, require_data, run_test_rom, run_test_rom_with, screen_text, tetris_rom, Limits,
+    Outcome, Status,
 };
