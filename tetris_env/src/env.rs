@@ -310,6 +310,15 @@ impl TetrisEnv {
         &self.nes
     }
 
+    /// Chooses the console's exact shortcuts ([`nes::FastPaths`], all of them by default),
+    /// for this console and the start state that resets restore (a restored snapshot keeps
+    /// the ones it was taken with). Results are the same with any choice; tests use
+    /// [`nes::FastPaths::NONE`] to check exactly that.
+    pub fn set_fast_paths(&mut self, paths: nes::FastPaths) {
+        self.nes.set_fast_paths(paths);
+        self.start.set_fast_paths(paths);
+    }
+
     /// Turns the console's sound output on at `sample_rate` Hz (44 100 or 48 000) or off
     /// (`None`, the default), for front-ends that play the game's sound; kept across resets
     /// and restores. Sound changes nothing the game or an agent sees.

@@ -173,15 +173,31 @@ pub fn play(
     cart: &nes::Cart,
     movie: &Movie,
     frames: usize,
+    after_frame: impl FnMut(usize, &nes::Nes),
+) -> Result<(), nes::NesError> {
+    play_with(cart, movie, frames, nes::FastPaths::ALL, after_frame)
+}
+
+/// [`play`] on a console taking the exact shortcuts `paths` (the results are the same with
+/// any; tests compare them).
+pub fn play_with(
+    cart: &nes::Cart,
+    movie: &Movie,
+    frames: usize,
+    paths: nes::FastPaths,
     mut after_frame: impl FnMut(usize, &nes::Nes),
 ) -> Result<(), nes::NesError> {
-    let mut console = nes::Nes::new(cart.clone());
-    console.set_headless(true);
+    let power_on = || {
+        let mut console = nes::Nes::new(cart.clone());
+        console.set_headless(true);
+        console.set_fast_paths(paths);
+        console
+    };
+    let mut console = power_on();
     for n in 1..=frames {
         let input = movie.frame(n);
         if input.power_cycle {
-            console = nes::Nes::new(cart.clone());
-            console.set_headless(true);
+            console = power_on();
         }
         if input.soft_reset {
             console.reset();
