@@ -78,20 +78,31 @@ impl Nes {
     /// Runs until the next frame starts (vblank), then brings every chip up to date.
     pub fn run_frame(&mut self) -> Result<(), NesError> {
         let frame = self.bus.ppu.frame_count();
-        self.run(Stop::FrameAfter(frame))
+        self.run(Stop::FrameAfter(frame))?;
+        Ok(())
     }
 
     /// Runs until at least `cycles` CPU cycles have elapsed since power-on.
     pub fn run_until_cycle(&mut self, cycles: u64) -> Result<(), NesError> {
-        self.run(Stop::Cycle(cycles))
+        self.run(Stop::Cycle(cycles))?;
+        Ok(())
+    }
+
+    /// Runs until the instruction at `pc` has run (with the interrupt sequence it lets in, as
+    /// [`Nes::step`] would), or until the next frame starts, whichever comes first; then
+    /// brings every chip up to date. Returns whether the instruction at `pc` ran. The same as
+    /// stepping and checking the PC before each step, with the shortcuts.
+    pub fn run_through(&mut self, pc: u16) -> Result<bool, NesError> {
+        let frame = self.bus.ppu.frame_count();
+        self.run(Stop::Through { pc, frame })
     }
 
     /// Runs instructions (with the shortcuts, see [`crate::fast`]) until `stop`, then brings
     /// every chip up to date.
-    fn run(&mut self, stop: Stop) -> Result<(), NesError> {
-        fast::run(&mut self.cpu, &mut self.bus, &mut self.fast_stats, stop)?;
+    fn run(&mut self, stop: Stop) -> Result<bool, NesError> {
+        let through = fast::run(&mut self.cpu, &mut self.bus, &mut self.fast_stats, stop)?;
         self.bus.sync();
-        Ok(())
+        Ok(through)
     }
 
     /// Chooses the exact shortcuts the console takes ([`FastPaths::ALL`] by default). Results

@@ -409,14 +409,7 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
         return Ok(());
     }
     // Run the handler to its RTI, but never into the next frame.
-    let frame = nes.frame_count();
-    while nes.frame_count() == frame {
-        let at_rti = nes.registers().pc == NMI_RTI;
-        nes.step()?;
-        if at_rti {
-            break;
-        }
-    }
+    nes.run_through(NMI_RTI)?;
     Ok(())
 }
 

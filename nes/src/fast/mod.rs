@@ -101,13 +101,19 @@ pub(crate) enum Stop {
     FrameAfter(u64),
     /// At the first instruction boundary at or after this many CPU cycles.
     Cycle(u64),
+    /// Right after the instruction at `pc` (and the interrupt sequence it lets in), or once
+    /// the frame counter has moved past `frame`, whichever comes first.
+    Through { pc: u16, frame: u64 },
 }
+
+/// "No instruction address" for [`Stop::through`]: far above every `u16`.
+const NO_PC: u32 = u32::MAX;
 
 impl Stop {
     #[inline]
     fn reached(self, bus: &Bus) -> bool {
         match self {
-            Stop::FrameAfter(frame) => bus.ppu.frame_count() != frame,
+            Stop::FrameAfter(frame) | Stop::Through { frame, .. } => bus.ppu.frame_count() != frame,
             Stop::Cycle(c) => bus.cycles() >= c,
         }
     }
@@ -115,13 +121,22 @@ impl Stop {
     /// No shortcut may carry the clock past this cycle count.
     fn limit(self) -> u64 {
         match self {
-            Stop::FrameAfter(_) => u64::MAX,
+            Stop::FrameAfter(_) | Stop::Through { .. } => u64::MAX,
             Stop::Cycle(c) => c,
+        }
+    }
+
+    /// The address of [`Stop::Through`], or [`NO_PC`].
+    fn through(self) -> u32 {
+        match self {
+            Stop::Through { pc, .. } => u32::from(pc),
+            _ => NO_PC,
         }
     }
 }
 
 /// Runs instructions until `stop`, taking the shortcuts the bus's [`FastPaths`] allow.
+/// Returns whether it stopped after the instruction of a [`Stop::Through`].
 ///
 /// A frame ends at vblank, a PPU event, so a quiet run (which stays below the next event)
 /// never passes it.
@@ -130,29 +145,35 @@ pub(crate) fn run(
     bus: &mut Bus,
     stats: &mut FastStats,
     stop: Stop,
-) -> Result<(), Jammed> {
+) -> Result<bool, Jammed> {
     let paths = bus.fast_paths();
     let limit = stop.limit();
+    let through = stop.through();
     while !stop.reached(bus) {
         if paths.quiet_instructions {
             let end = quiet::end(cpu, bus).min(limit);
             if bus.cycles() < end {
                 let start = bus.cycles();
-                let ran = quiet::run(cpu, bus, end);
+                let exit = quiet::run(cpu, bus, end, through);
                 stats.quiet_cycles += bus.cycles() - start;
-                if ran? {
-                    take_loop(cpu, bus, paths, stats, limit);
+                match exit? {
+                    quiet::Exit::Through => return Ok(true),
+                    quiet::Exit::JumpedBack => take_loop(cpu, bus, paths, stats, limit, through),
+                    quiet::Exit::Stopped => {}
                 }
                 continue;
             }
         }
         let pc = cpu.registers().pc;
         cpu.step(bus)?;
+        if u32::from(pc) == through {
+            return Ok(true);
+        }
         if closes_loop(pc, cpu.registers().pc) {
-            take_loop(cpu, bus, paths, stats, limit);
+            take_loop(cpu, bus, paths, stats, limit, through);
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// A jump from `pc` back to `next` that may close an idle or fill loop (at most 3 bytes
@@ -166,8 +187,19 @@ fn closes_loop(pc: u16, next: u16) -> bool {
 /// At the top of a loop the CPU just closed: recognises it from the code there now (never
 /// from memory of an address: a bank switch or a RAM write may have put other code there)
 /// and fast-forwards it when it is an idle or fill loop.
-fn take_loop(cpu: &mut Cpu, bus: &mut Bus, paths: FastPaths, stats: &mut FastStats, limit: u64) {
+fn take_loop(
+    cpu: &mut Cpu,
+    bus: &mut Bus,
+    paths: FastPaths,
+    stats: &mut FastStats,
+    limit: u64,
+    through: u32,
+) {
     let pc = cpu.registers().pc;
+    // A loop (at most 5 bytes) holding the instruction a run stops after runs by the book.
+    if through.wrapping_sub(u32::from(pc)) < 5 {
+        return;
+    }
     if paths.idle_loops {
         if let Some(idle) = IdleLoop::detect(pc, |a| bus.peek(a)) {
             stats.idle_loop_cycles += skip_idle_loop(cpu, bus, idle, limit);

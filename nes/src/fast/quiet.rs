@@ -53,11 +53,27 @@ pub(super) fn end(cpu: &Cpu, bus: &Bus) -> u64 {
     bus.next_event_cycle().saturating_sub(LONGEST_INSTRUCTION)
 }
 
-/// Runs instructions quietly while the clock is below `end` (from [`end`], or lower).
-/// Returns whether the last one jumped a little way back (it may have closed a loop the
-/// executor can fast-forward); stops after an instruction that touched anything but RAM
-/// and ROM (and runs the interrupt sequence it may have let in).
-pub(super) fn run(cpu_state: &mut Cpu, bus: &mut Bus, end: u64) -> Result<bool, Jammed> {
+/// Why a quiet run stopped.
+pub(super) enum Exit {
+    /// The clock reached the end, or an instruction touched anything but RAM and ROM.
+    Stopped,
+    /// The last instruction jumped a little way back: it may have closed a loop the
+    /// executor can fast-forward.
+    JumpedBack,
+    /// The instruction at the run's `through` address ran.
+    Through,
+}
+
+/// Runs instructions quietly while the clock is below `end` (from [`end`], or lower), up to
+/// the instruction at `through` (an address, or above `u16::MAX` for none); stops after an
+/// instruction that touched anything but RAM and ROM (and runs the interrupt sequence it
+/// may have let in).
+pub(super) fn run(
+    cpu_state: &mut Cpu,
+    bus: &mut Bus,
+    end: u64,
+    through: u32,
+) -> Result<Exit, Jammed> {
     // The CPU as a local value too: with no call out of the loop to see it, the compiler
     // keeps its registers in machine registers (−N% instructions, see docs/benchmarks.md).
     let mut local = cpu_state.clone();
@@ -70,30 +86,36 @@ pub(super) fn run(cpu_state: &mut Cpu, bus: &mut Bus, end: u64) -> Result<bool, 
         exact: false,
     };
     let mut pc = cpu.registers().pc;
-    let (done, back) = loop {
+    let done = loop {
         if quiet.cycles >= end {
-            break (Ok(()), false);
+            break Ok(Exit::Stopped);
         }
+        let last = u32::from(pc) == through;
         // Not jammed (`end` checked the CPU), and with every cycle quiet no interrupt can
         // have been recognised: no interrupt sequence follows.
         if let Err(jam) = cpu.instruction(&mut quiet) {
-            break (Err(jam), false);
+            break Err(jam);
         }
         let next = cpu.registers().pc;
-        let back = super::closes_loop(pc, next);
-        if back || quiet.exact {
-            break (Ok(()), back);
+        if last {
+            break Ok(Exit::Through);
+        }
+        if super::closes_loop(pc, next) {
+            break Ok(Exit::JumpedBack);
+        }
+        if quiet.exact {
+            break Ok(Exit::Stopped);
         }
         pc = next;
     };
     let exact = quiet.exact;
     quiet.write_back();
     *cpu_state = local;
-    done?;
+    let exit = done?;
     if exact {
         cpu_state.interrupt_if_due(bus);
     }
-    Ok(back)
+    Ok(exit)
 }
 
 /// The bus as a quiet instruction sees it: RAM and ROM accesses without the per-cycle
