@@ -293,6 +293,12 @@ impl Bus {
         self.open_bus = open_bus;
     }
 
+    /// Internal RAM and the cartridge, borrowed apart (for `fast/quiet.rs`).
+    #[inline]
+    pub(crate) fn ram_and_cart(&mut self) -> (&mut [u8; 0x800], &Cart) {
+        (&mut self.ram, &self.cart)
+    }
+
     /// The exact shortcuts in use.
     #[must_use]
     pub fn fast_paths(&self) -> FastPaths {

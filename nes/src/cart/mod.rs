@@ -493,6 +493,13 @@ impl Cart {
         self.prg[self.win.prg[(a >> 13) & 3] | (a & 0x1FFF)]
     }
 
+    /// PRG ROM and the offsets into it of the four 8 KiB windows at $8000, $A000, $C000 and
+    /// $E000, as [`Cart::prg_rom_read`] reads them (for `fast/quiet.rs`).
+    #[inline]
+    pub(crate) fn prg_rom_windows(&self) -> (&[u8], &[usize; 4]) {
+        (&self.prg, &self.win.prg)
+    }
+
     /// A CPU read of $4020–$FFFF; `None` = nothing drives the bus (open bus).
     #[must_use]
     #[inline]

@@ -159,7 +159,7 @@ pub(crate) fn run(
                 match exit? {
                     quiet::Exit::Through => return Ok(true),
                     quiet::Exit::JumpedBack => take_loop(cpu, bus, paths, stats, limit, through),
-                    quiet::Exit::Stopped => {}
+                    quiet::Exit::Stopped | quiet::Exit::Aborted => {}
                 }
                 continue;
             }

@@ -15,22 +15,19 @@
 //!
 //! So an instruction that starts at least [`LONGEST_INSTRUCTION`] cycles before the bus's
 //! next event runs with reads and writes of internal RAM and ROM that only move data and
-//! count the cycle: no DMA check, no interrupt sampling, no event compare. At its first
-//! access to anything else (PPU, APU or controller registers, a mapper, PRG RAM, open bus),
-//! the instruction carries on by the book from that cycle: the cycles before it sampled
-//! nothing, which is what the book would have done, and from then on every cycle samples
-//! the lines. The quiet run then ends, and the executor (`fast::run`) decides afresh before
-//! the next instruction.
+//! count the cycle: no DMA check, no interrupt sampling, no event compare, no call out of
+//! the instruction. If it touches anything else (PPU, APU or controller registers, a
+//! mapper, PRG RAM, open bus), that access is not made: the instruction is marked aborted,
+//! its remaining writes are dropped, and the executor puts the CPU registers, the clock and
+//! the bus latch back as they were before it and runs it again by the book (`Cpu::step`).
+//! Nothing else can have changed in between: RAM and ROM reads have no side effects, and
+//! no instruction writes RAM before an access that can abort — but `JSR`, which pushes
+//! before it fetches its high byte, so code at $1FFE–$7FFF (whose fetches may reach
+//! registers) never runs quietly.
 //!
-//! One chore stays skipped in that by-the-book tail: the DMA check before a read. A DMA can
-//! only be requested there by the instruction's own register write ($4014, $4015), and no
-//! instruction reads after writing a register: stores and read-modify-writes end with their
-//! writes, and `JSR`, `BRK`, `PHA` and `PHP` write only the stack. The DMA starts at the
-//! next instruction's first read, on the plain path.
-//!
-//! The quiet state (clock, bus latch, the by-the-book switch) is a local value that the
-//! compiler keeps in registers; it is written back to the bus around each by-the-book access
-//! and at the end of the run.
+//! The quiet state — the CPU registers (a local copy), the clock, the bus latch, the RAM
+//! and the ROM windows — is local to the run, with no call out of the loop, so the compiler
+//! keeps it in machine registers.
 //!
 //! `tests/tests/fast_paths.rs` compares this against the plain path after every frame,
 //! and every test ROM gives the same verdict and the same final state either way.
@@ -62,163 +59,166 @@ pub(super) enum Exit {
     JumpedBack,
     /// The instruction at the run's `through` address ran.
     Through,
+    /// An instruction touched something other than RAM or ROM (it has run by the book).
+    Aborted,
 }
 
 /// Runs instructions quietly while the clock is below `end` (from [`end`], or lower), up to
-/// the instruction at `through` (an address, or above `u16::MAX` for none); stops after an
-/// instruction that touched anything but RAM and ROM (and runs the interrupt sequence it
-/// may have let in).
+/// the instruction at `through` (an address, or above `u16::MAX` for none); an instruction
+/// that touches anything but RAM and ROM is run again by the book and ends the run.
 pub(super) fn run(
     cpu_state: &mut Cpu,
     bus: &mut Bus,
     end: u64,
     through: u32,
 ) -> Result<Exit, Jammed> {
-    // The CPU as a local value too: with no call out of the loop to see it, the compiler
-    // keeps its registers in machine registers (−N% instructions, see docs/benchmarks.md).
+    // The CPU as a local value: with no call out of the loop to see it, its registers stay
+    // in machine registers.
     let mut local = cpu_state.clone();
     let cpu = &mut local;
     let (cycles, open_bus) = (bus.cycles(), bus.open_bus());
+    let (ram, cart) = bus.ram_and_cart();
+    let (prg, windows) = cart.prg_rom_windows();
     let mut quiet = Quiet {
-        bus,
+        ram,
+        prg,
+        windows,
         cycles,
         open_bus,
-        exact: false,
+        aborted: false,
     };
     let mut pc = cpu.registers().pc;
     let done = loop {
-        if quiet.cycles >= end {
+        if quiet.cycles >= end || !quiet_code(pc) {
             break Ok(Exit::Stopped);
         }
-        let last = u32::from(pc) == through;
+        let (regs, cycles, open_bus) = (cpu.registers(), quiet.cycles, quiet.open_bus);
         // Not jammed (`end` checked the CPU), and with every cycle quiet no interrupt can
         // have been recognised: no interrupt sequence follows.
-        if let Err(jam) = cpu.instruction(&mut quiet) {
+        let ran = cpu.instruction(&mut quiet);
+        if quiet.aborted {
+            cpu.set_registers(regs);
+            (quiet.cycles, quiet.open_bus) = (cycles, open_bus);
+            break Ok(Exit::Aborted);
+        }
+        if let Err(jam) = ran {
             break Err(jam);
         }
         let next = cpu.registers().pc;
-        if last {
+        if u32::from(pc) == through {
             break Ok(Exit::Through);
         }
         if super::closes_loop(pc, next) {
             break Ok(Exit::JumpedBack);
         }
-        if quiet.exact {
-            break Ok(Exit::Stopped);
-        }
         pc = next;
     };
-    let exact = quiet.exact;
-    quiet.write_back();
+    let (cycles, open_bus) = (quiet.cycles, quiet.open_bus);
+    bus.set_clock(cycles, open_bus);
     *cpu_state = local;
-    let exit = done?;
-    if exact {
-        cpu_state.interrupt_if_due(bus);
+    match done? {
+        Exit::Aborted => {
+            debug_assert!(cpu_state.jammed().is_none());
+            cpu_state.step(bus)?;
+            Ok(if u32::from(pc) == through {
+                Exit::Through
+            } else if super::closes_loop(pc, cpu_state.registers().pc) {
+                Exit::JumpedBack
+            } else {
+                Exit::Stopped
+            })
+        }
+        exit => Ok(exit),
     }
-    Ok(exit)
 }
 
-/// The bus as a quiet instruction sees it: RAM and ROM accesses without the per-cycle
-/// bookkeeping until the first other access, then the bus itself, cycle by cycle.
+/// Whether an instruction at `pc` may run quietly: its code is in internal RAM below $1FFE
+/// or in ROM (see the module docs).
+#[inline(always)]
+fn quiet_code(pc: u16) -> bool {
+    !(0x1FFE..0x8000).contains(&pc)
+}
+
+/// What a quiet instruction sees of the bus: internal RAM, the PRG ROM as mapped when the
+/// run started (only a mapper write, which aborts, could change it), and its own copy of
+/// the clock and the bus latch. Every access goes through `quiet_read` / `quiet_write`, so
+/// the CPU never samples the lines or checks for DMA; the other [`CpuBus`] methods answer
+/// as the bus would between events (the lines steady, no DMA).
 struct Quiet<'a> {
-    bus: &'a mut Bus,
-    /// The clock and the bus latch, ahead of the bus's own until [`Quiet::write_back`].
+    ram: &'a mut [u8; 0x800],
+    prg: &'a [u8],
+    /// Offsets into `prg` of $8000, $A000, $C000 and $E000.
+    windows: &'a [usize; 4],
     cycles: u64,
     open_bus: u8,
-    /// The instruction has touched something other than RAM or ROM: from now on, by the
-    /// book.
-    exact: bool,
+    /// The instruction touched something other than RAM or ROM.
+    aborted: bool,
 }
-
-impl Quiet<'_> {
-    /// Brings the bus's clock and latch up to date.
-    #[inline(always)]
-    fn write_back(&mut self) {
-        self.bus.set_clock(self.cycles, self.open_bus);
-    }
-
-    /// After a by-the-book access: takes the bus's clock and latch.
-    #[inline(always)]
-    fn read_back(&mut self) {
-        (self.cycles, self.open_bus) = (self.bus.cycles(), self.bus.open_bus());
-    }
-}
-
-/// Marks the branch that calls it as rarely taken, so the compiler lays the by-the-book
-/// paths out of the way of the quiet ones.
-#[cold]
-#[inline(never)]
-fn unlikely() {}
 
 impl CpuBus for Quiet<'_> {
     #[inline(always)]
     fn quiet_read(&mut self, addr: u16) -> Option<u8> {
-        if self.exact {
-            unlikely();
-            return None;
-        }
-        let val = if addr < 0x2000 {
-            self.bus.ram()[usize::from(addr & 0x7FF)]
-        } else if addr >= 0x8000 {
-            self.bus.cart.prg_rom_read(addr)
-        } else {
-            unlikely();
-            self.exact = true;
-            return None;
-        };
-        self.open_bus = val;
-        self.cycles += 1;
-        Some(val)
+        Some(self.read(addr))
     }
 
     #[inline(always)]
     fn quiet_write(&mut self, addr: u16, val: u8) -> bool {
-        if self.exact || addr >= 0x2000 {
-            unlikely();
-            self.exact = true;
-            return false;
-        }
-        self.bus.ram_mut()[usize::from(addr & 0x7FF)] = val;
-        self.open_bus = val;
-        self.cycles += 1;
+        self.write(addr, val);
         true
     }
 
     #[inline(always)]
     fn read(&mut self, addr: u16) -> u8 {
-        self.write_back();
-        let val = self.bus.read(addr);
-        self.read_back();
+        let a = usize::from(addr);
+        let val = if a < 0x2000 {
+            self.ram[a & 0x7FF]
+        } else if a >= 0x8000 {
+            self.prg[self.windows[(a >> 13) & 3] | (a & 0x1FFF)]
+        } else {
+            self.aborted = true;
+            0
+        };
+        self.open_bus = val;
+        self.cycles += 1;
         val
     }
 
     #[inline(always)]
     fn write(&mut self, addr: u16, val: u8) {
-        self.write_back();
-        self.bus.write(addr, val);
-        self.read_back();
+        // After an abort nothing more is written: the instruction will run again.
+        if addr < 0x2000 && !self.aborted {
+            self.ram[usize::from(addr & 0x7FF)] = val;
+        } else {
+            self.aborted = true;
+        }
+        self.open_bus = val;
+        self.cycles += 1;
     }
 
     fn peek(&self, addr: u16) -> u8 {
-        self.bus.peek(addr)
+        let a = usize::from(addr);
+        if a < 0x2000 {
+            self.ram[a & 0x7FF]
+        } else if a >= 0x8000 {
+            self.prg[self.windows[(a >> 13) & 3] | (a & 0x1FFF)]
+        } else {
+            self.open_bus
+        }
     }
 
-    #[inline(always)]
     fn nmi_line(&mut self) -> bool {
-        self.bus.nmi_line()
+        // Never asked (every cycle is quiet); with the logic at rest, any steady level.
+        false
     }
 
-    #[inline(always)]
     fn irq_line(&mut self) -> bool {
-        self.bus.irq_line()
+        false
     }
 
     fn cycles(&self) -> u64 {
         self.cycles
     }
 
-    /// No DMA can be waiting inside a quiet instruction (see the module docs).
-    #[inline(always)]
     fn dma_pending(&self) -> bool {
         false
     }
