@@ -8,7 +8,7 @@ use crate::bus::Bus;
 use crate::cart::Cart;
 use crate::controller::Buttons;
 use crate::cpu::{Cpu, CpuBus, Jammed, Registers};
-use crate::fast::{self, FastPaths, FastStats, Stop};
+use crate::fast::{self, FastPaths, FastStats, Memo, Stop};
 
 /// Errors the console reports while running.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,6 +26,8 @@ pub struct Nes {
     bus: Bus,
     /// What the exact shortcuts covered so far (the shortcuts in use are the bus's).
     fast_stats: FastStats,
+    /// What the executor remembers between runs (a hint, never state).
+    memo: Memo,
 }
 
 impl Clone for Nes {
@@ -34,6 +36,7 @@ impl Clone for Nes {
             cpu: self.cpu.clone(),
             bus: self.bus.clone(),
             fast_stats: self.fast_stats,
+            memo: self.memo,
         }
     }
 
@@ -42,10 +45,12 @@ impl Clone for Nes {
             cpu,
             bus,
             fast_stats,
+            memo,
         } = src;
         self.cpu.clone_from(cpu);
         self.bus.clone_from(bus);
         self.fast_stats = *fast_stats;
+        self.memo = *memo;
     }
 }
 
@@ -60,6 +65,7 @@ impl Nes {
             cpu,
             bus,
             fast_stats: FastStats::default(),
+            memo: Memo::default(),
         }
     }
 
@@ -100,7 +106,13 @@ impl Nes {
     /// Runs instructions (with the shortcuts, see [`crate::fast`]) until `stop`, then brings
     /// every chip up to date.
     fn run(&mut self, stop: Stop) -> Result<bool, NesError> {
-        let through = fast::run(&mut self.cpu, &mut self.bus, &mut self.fast_stats, stop)?;
+        let through = fast::run(
+            &mut self.cpu,
+            &mut self.bus,
+            &mut self.fast_stats,
+            &mut self.memo,
+            stop,
+        )?;
         self.bus.sync();
         Ok(through)
     }

@@ -33,6 +33,7 @@ fn only(name: &str) -> FastPaths {
         "quiet_instructions" => p.quiet_instructions = true,
         "idle_loops" => p.idle_loops = true,
         "fill_loops" => p.fill_loops = true,
+        "copy_loops" => p.copy_loops = true,
         "oam_dma_burst" => p.oam_dma_burst = true,
         "unseen_mapper_writes" => p.unseen_mapper_writes = true,
         _ => unreachable!("no shortcut {name}"),
@@ -40,10 +41,11 @@ fn only(name: &str) -> FastPaths {
     p
 }
 
-const SHORTCUTS: [&str; 5] = [
+const SHORTCUTS: [&str; 6] = [
     "quiet_instructions",
     "idle_loops",
     "fill_loops",
+    "copy_loops",
     "oam_dma_burst",
     "unseen_mapper_writes",
 ];
@@ -104,6 +106,10 @@ fn assert_all_used(nes: &Nes, frames: u32) {
         "fill loop skipped: {s:?}"
     );
     assert!(
+        s.copy_loop_cycles > u64::from(frames) * 300,
+        "copy loops skipped: {s:?}"
+    );
+    assert!(
         s.quiet_cycles > (nes.cycles() - s.skipped_cycles()) / 2,
         "most cycles quiet: {s:?}"
     );
@@ -141,6 +147,7 @@ fn same_state_every_frame_each_shortcut_alone() {
             "quiet_instructions" => assert!(s.quiet_cycles > 0, "{name}: {s:?}"),
             "idle_loops" => assert!(s.idle_loop_cycles > 0, "{name}: {s:?}"),
             "fill_loops" => assert!(s.fill_loop_cycles > 0, "{name}: {s:?}"),
+            "copy_loops" => assert!(s.copy_loop_cycles > 0, "{name}: {s:?}"),
             _ => assert_eq!(s.skipped_cycles() + s.quiet_cycles, 0, "{name}: {s:?}"),
         }
     }

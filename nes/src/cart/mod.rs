@@ -500,6 +500,17 @@ impl Cart {
         (&self.prg, &self.win.prg)
     }
 
+    /// The offset in PRG ROM of the 8 KiB window `addr` is in ($8000 and up; 0 below): with
+    /// the address, what says which code is there.
+    #[inline]
+    pub(crate) fn prg_window_offset(&self, addr: u16) -> usize {
+        if addr >= 0x8000 {
+            self.win.prg[usize::from(addr >> 13) & 3]
+        } else {
+            0
+        }
+    }
+
     /// A CPU read of $4020–$FFFF; `None` = nothing drives the bus (open bus).
     #[must_use]
     #[inline]

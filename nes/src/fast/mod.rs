@@ -6,6 +6,7 @@
 //! | `quiet_instructions` | the per-cycle interrupt poll, event compare and DMA check of instructions that end before the next event and touch only RAM and ROM | `quiet.rs` |
 //! | `idle_loops` | iterations of a load-and-branch loop waiting for an interrupt | `idle.rs` |
 //! | `fill_loops` | iterations of a `STA (zp),Y / DEY / BNE` RAM fill, stores done at once | `fill.rs` |
+//! | `copy_loops` | iterations of a `LDA src,X / STA dst,X / DEX / CPX / BNE` RAM copy, done at once | `copy.rs` |
 //! | `oam_dma_burst` | the 512 cycles of an OAM DMA from RAM, copied at once | `oam_dma.rs` |
 //! | `unseen_mapper_writes` | the PPU catch-up before a mapper write that changes nothing the PPU sees | `mapper.rs` |
 //!
@@ -20,6 +21,7 @@
 //! the plain path (RAM, registers, cycle count, picture and the whole save state after
 //! every frame), on NES Tetris, on bank-switching ROMs and on the test ROMs.
 
+mod copy;
 mod fill;
 mod idle;
 pub(crate) mod mapper;
@@ -28,6 +30,7 @@ mod quiet;
 
 use crate::bus::Bus;
 use crate::cpu::{Cpu, CpuBus, Jammed};
+use copy::CopyLoop;
 use fill::FillLoop;
 use idle::IdleLoop;
 
@@ -43,6 +46,8 @@ pub struct FastPaths {
     pub idle_loops: bool,
     /// RAM fill loops (`STA (zp),Y / DEY / BNE`) store their bytes at once.
     pub fill_loops: bool,
+    /// RAM copy loops (`LDA src,X / STA dst,X / DEX / CPX #n / BNE`) copy at once.
+    pub copy_loops: bool,
     /// An OAM DMA from RAM that no event can interrupt is copied at once.
     pub oam_dma_burst: bool,
     /// Mapper writes that change no CHR bank or mirroring skip the PPU catch-up.
@@ -55,6 +60,7 @@ impl FastPaths {
         quiet_instructions: true,
         idle_loops: true,
         fill_loops: true,
+        copy_loops: true,
         oam_dma_burst: true,
         unseen_mapper_writes: true,
     };
@@ -63,6 +69,7 @@ impl FastPaths {
         quiet_instructions: false,
         idle_loops: false,
         fill_loops: false,
+        copy_loops: false,
         oam_dma_burst: false,
         unseen_mapper_writes: false,
     };
@@ -82,15 +89,48 @@ pub struct FastStats {
     pub idle_loop_cycles: u64,
     /// Cycles of fill-loop iterations done at once.
     pub fill_loop_cycles: u64,
+    /// Cycles of copy-loop iterations done at once.
+    pub copy_loop_cycles: u64,
     /// Cycles run by quiet instructions (see [`FastPaths::quiet_instructions`]).
     pub quiet_cycles: u64,
 }
 
 impl FastStats {
-    /// The cycles not emulated one by one: idle and fill loops.
+    /// The cycles not emulated one by one: idle, fill and copy loops.
     #[must_use]
     pub fn skipped_cycles(&self) -> u64 {
-        self.idle_loop_cycles + self.fill_loop_cycles
+        self.idle_loop_cycles + self.fill_loop_cycles + self.copy_loop_cycles
+    }
+}
+
+/// What the executor remembers between runs: the tops of the last few short backward jumps
+/// that were no loop it knows (by address and PRG bank), so that it does not stop to look
+/// at them again. Only a hint: a stale entry (RAM code rewritten, say) costs a missed
+/// shortcut, never a difference, since a loop is only ever taken after reading its code
+/// afresh.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Memo {
+    /// Keys ([`Memo::key`]) of addresses known not to start a loop (0 = empty), by
+    /// `pc % 8`.
+    not_loops: [u64; 8],
+}
+
+impl Memo {
+    /// `pc` with the offset in PRG ROM of the 8 KiB window it is in (`rom_offset`, 0 for
+    /// RAM), plus one so that no key is 0.
+    #[inline(always)]
+    fn key(pc: u16, rom_offset: usize) -> u64 {
+        ((rom_offset as u64) << 16 | u64::from(pc)) + 1
+    }
+
+    /// Whether `pc`, in the PRG window at `rom_offset`, was found not to start a loop.
+    #[inline(always)]
+    pub(crate) fn not_a_loop(&self, pc: u16, rom_offset: usize) -> bool {
+        self.not_loops[usize::from(pc & 7)] == Self::key(pc, rom_offset)
+    }
+
+    fn remember_not_a_loop(&mut self, pc: u16, rom_offset: usize) {
+        self.not_loops[usize::from(pc & 7)] = Self::key(pc, rom_offset);
     }
 }
 
@@ -144,6 +184,7 @@ pub(crate) fn run(
     cpu: &mut Cpu,
     bus: &mut Bus,
     stats: &mut FastStats,
+    memo: &mut Memo,
     stop: Stop,
 ) -> Result<bool, Jammed> {
     let paths = bus.fast_paths();
@@ -154,11 +195,13 @@ pub(crate) fn run(
             let end = quiet::end(cpu, bus).min(limit);
             if bus.cycles() < end {
                 let start = bus.cycles();
-                let exit = quiet::run(cpu, bus, end, through);
+                let exit = quiet::run(cpu, bus, end, through, memo);
                 stats.quiet_cycles += bus.cycles() - start;
                 match exit? {
                     quiet::Exit::Through => return Ok(true),
-                    quiet::Exit::JumpedBack => take_loop(cpu, bus, paths, stats, limit, through),
+                    quiet::Exit::JumpedBack => {
+                        take_loop(cpu, bus, paths, stats, memo, limit, through)
+                    }
                     quiet::Exit::Stopped | quiet::Exit::Aborted => {}
                 }
                 continue;
@@ -169,19 +212,20 @@ pub(crate) fn run(
         if u32::from(pc) == through {
             return Ok(true);
         }
-        if closes_loop(pc, cpu.registers().pc) {
-            take_loop(cpu, bus, paths, stats, limit, through);
+        let next = cpu.registers().pc;
+        if closes_loop(pc, next) && !memo.not_a_loop(next, bus.cart.prg_window_offset(next)) {
+            take_loop(cpu, bus, paths, stats, memo, limit, through);
         }
     }
     Ok(false)
 }
 
-/// A jump from `pc` back to `next` that may close an idle or fill loop (at most 3 bytes
-/// back: the loops here are one instruction and a branch, or two and a branch).
+/// A jump from `pc` back to `next` that may close an idle, fill or copy loop (at most 9
+/// bytes back: the loops here are up to four instructions and a branch).
 #[inline(always)]
 fn closes_loop(pc: u16, next: u16) -> bool {
-    // next < pc && pc - next <= 3, in one compare.
-    pc.wrapping_sub(next).wrapping_sub(1) < 3
+    // next < pc && pc - next <= 9, in one compare.
+    pc.wrapping_sub(next).wrapping_sub(1) < 9
 }
 
 /// At the top of a loop the CPU just closed: recognises it from the code there now (never
@@ -192,25 +236,68 @@ fn take_loop(
     bus: &mut Bus,
     paths: FastPaths,
     stats: &mut FastStats,
+    memo: &mut Memo,
     limit: u64,
     through: u32,
 ) {
     let pc = cpu.registers().pc;
-    // A loop (at most 5 bytes) holding the instruction a run stops after runs by the book.
-    if through.wrapping_sub(u32::from(pc)) < 5 {
+    // A loop (at most 11 bytes) holding the instruction a run stops after runs by the book.
+    if through.wrapping_sub(u32::from(pc)) < 11 {
         return;
     }
+    // Loop code is read where it runs: RAM or (fill and copy loops) ROM.
+    let code = |a: u16| {
+        if a >= 0x8000 {
+            bus.cart.prg_rom_read(a)
+        } else {
+            bus.peek(a)
+        }
+    };
     if paths.idle_loops {
-        if let Some(idle) = IdleLoop::detect(pc, |a| bus.peek(a)) {
+        if let Some(idle) = IdleLoop::detect(pc, code) {
             stats.idle_loop_cycles += skip_idle_loop(cpu, bus, idle, limit);
             return;
         }
     }
     if paths.fill_loops {
-        if let Some(fill) = FillLoop::detect(pc, |a| bus.peek(a)) {
+        if let Some(fill) = FillLoop::detect(pc, code) {
             stats.fill_loop_cycles += skip_fill_loop(cpu, bus, fill, limit);
+            return;
         }
     }
+    if paths.copy_loops {
+        if let Some(copy) = CopyLoop::detect(pc, code) {
+            stats.copy_loop_cycles += skip_copy_loop(cpu, bus, copy, limit);
+            return;
+        }
+    }
+    memo.remember_not_a_loop(pc, bus.cart.prg_window_offset(pc));
+}
+
+/// At the top of `copy` with no interrupt latched: performs whole iterations (their copies,
+/// A, the index, flags, cycles and open bus) up to two of the longest before the next event
+/// or `limit`, and never the last one, whose branch is not taken. Returns the cycles done.
+fn skip_copy_loop(cpu: &mut Cpu, bus: &mut Bus, copy: CopyLoop, limit: u64) -> u64 {
+    if cpu.interrupt_pending() {
+        return 0;
+    }
+    let Some(last) = bus.cartridge().cpu_read(copy.last_read) else {
+        return 0;
+    };
+    let now = bus.cycles();
+    let horizon = bus.next_event_cycle().min(limit);
+    let keep = 2 * copy.max_cycles();
+    if horizon <= now + keep + copy.max_cycles() {
+        return 0;
+    }
+    let (regs, spent) = copy.run(cpu.registers(), bus.ram_mut(), horizon - now - keep);
+    if spent == 0 {
+        return 0;
+    }
+    bus.skip_cycles(spent);
+    bus.set_open_bus(last);
+    cpu.set_registers(regs);
+    spent
 }
 
 /// At the top of `idle`, with its branch about to be taken and no interrupt latched:

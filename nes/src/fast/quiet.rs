@@ -71,6 +71,7 @@ pub(super) fn run(
     bus: &mut Bus,
     end: u64,
     through: u32,
+    memo: &super::Memo,
 ) -> Result<Exit, Jammed> {
     // The CPU as a local value: with no call out of the loop to see it, its registers stay
     // in machine registers.
@@ -108,7 +109,7 @@ pub(super) fn run(
         if u32::from(pc) == through {
             break Ok(Exit::Through);
         }
-        if super::closes_loop(pc, next) {
+        if super::closes_loop(pc, next) && !memo.not_a_loop(next, quiet.window_offset(next)) {
             break Ok(Exit::JumpedBack);
         }
         pc = next;
@@ -122,7 +123,12 @@ pub(super) fn run(
             cpu_state.step(bus)?;
             Ok(if u32::from(pc) == through {
                 Exit::Through
-            } else if super::closes_loop(pc, cpu_state.registers().pc) {
+            } else if super::closes_loop(pc, cpu_state.registers().pc)
+                && !memo.not_a_loop(
+                    cpu_state.registers().pc,
+                    bus.cart.prg_window_offset(cpu_state.registers().pc),
+                )
+            {
                 Exit::JumpedBack
             } else {
                 Exit::Stopped
@@ -153,6 +159,18 @@ struct Quiet<'a> {
     open_bus: u8,
     /// The instruction touched something other than RAM or ROM.
     aborted: bool,
+}
+
+impl Quiet<'_> {
+    /// As `Cart::prg_window_offset`.
+    #[inline(always)]
+    fn window_offset(&self, pc: u16) -> usize {
+        if pc >= 0x8000 {
+            self.windows[usize::from(pc >> 13) & 3]
+        } else {
+            0
+        }
+    }
 }
 
 impl CpuBus for Quiet<'_> {
