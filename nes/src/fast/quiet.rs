@@ -80,8 +80,16 @@ pub(super) fn run(
     let (cycles, open_bus) = (bus.cycles(), bus.open_bus());
     let (ram, cart) = bus.ram_and_cart();
     let (prg, windows) = cart.prg_rom_windows();
+    // The common case of 32 KiB mapped in order (NROM, and MMC1 or UxROM in their first
+    // banks): one fixed-size slice, read without a bounds check.
+    let flat = windows[0]
+        .checked_add(0x8000)
+        .and_then(|end| prg.get(windows[0]..end))
+        .filter(|_| (1..4).all(|i| windows[i] == windows[0] + i * 0x2000))
+        .and_then(|s| <&[u8; 0x8000]>::try_from(s).ok());
     let mut quiet = Quiet {
         ram,
+        flat,
         prg,
         windows,
         cycles,
@@ -152,6 +160,8 @@ fn quiet_code(pc: u16) -> bool {
 /// as the bus would between events (the lines steady, no DMA).
 struct Quiet<'a> {
     ram: &'a mut [u8; 0x800],
+    /// $8000–$FFFF when the four windows map 32 KiB of ROM in order.
+    flat: Option<&'a [u8; 0x8000]>,
     prg: &'a [u8],
     /// Offsets into `prg` of $8000, $A000, $C000 and $E000.
     windows: &'a [usize; 4],
@@ -191,7 +201,10 @@ impl CpuBus for Quiet<'_> {
         let val = if a < 0x2000 {
             self.ram[a & 0x7FF]
         } else if a >= 0x8000 {
-            self.prg[self.windows[(a >> 13) & 3] | (a & 0x1FFF)]
+            match self.flat {
+                Some(rom) => rom[a & 0x7FFF],
+                None => self.prg[self.windows[(a >> 13) & 3] | (a & 0x1FFF)],
+            }
         } else {
             self.aborted = true;
             0
