@@ -168,7 +168,7 @@ fn parse_pad(field: &str) -> Result<Buttons, String> {
 /// reset presses reset, both before their frame.
 ///
 /// Frame numbering is FCEUX's: the console powers on with FCEUX's dead first frame
-/// ([`nes::ppu::POWER_ON_DEAD_FRAMES`]), so frame `n` here is FCEUX's frame `n`.
+/// ([`nes::ppu::POWER_ON`]), so frame `n` here is FCEUX's frame `n`.
 pub fn play(
     cart: &nes::Cart,
     movie: &Movie,

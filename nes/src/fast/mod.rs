@@ -10,11 +10,12 @@
 //! | `oam_dma_burst` | the 512 cycles of an OAM DMA from RAM, copied at once | `oam_dma.rs` |
 //! | `unseen_mapper_writes` | the PPU catch-up before a mapper write that changes nothing the PPU sees | `mapper.rs` |
 //!
-//! [`run`] is the one place that decides, before each instruction, how the CPU goes on: a
-//! loop it has just closed is fast-forwarded; otherwise, if nothing observable can happen
-//! for the next [`quiet::LONGEST_INSTRUCTION`] cycles (the bus's event horizon: the next PPU
-//! or APU event, no DMA pending, the interrupt lines steady and the CPU's interrupt latches
-//! at rest), instructions run quietly until that horizon; otherwise one instruction runs
+//! `fast::run` is the one place that decides, before each instruction, how the CPU goes on:
+//! a loop it has just closed is fast-forwarded; otherwise, if nothing observable can happen
+//! within the next instruction (it starts at least 8 cycles, the longest instruction, before
+//! the bus's next PPU or APU event; no DMA is pending; the IRQ line is low and the CPU's
+//! interrupt latches are at rest), instructions run quietly up to that horizon; otherwise one
+//! instruction runs
 //! cycle by cycle through [`crate::cpu::Cpu::step`], the plain path. Everything that
 //! depends on fine timing — DMA, interrupts, register accesses, mapper writes — therefore
 //! happens on the plain path. `tests/tests/fast_paths.rs` checks each shortcut against

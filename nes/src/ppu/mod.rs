@@ -476,7 +476,7 @@ impl Ppu {
         }
     }
 
-    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON_DEAD_FRAMES`]).
+    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON`]).
     /// Right after power-on, 0 gives the hardware's (and nes-py's) power-on instead of
     /// FCEUX's dead first frame.
     pub fn set_dead_frames(&mut self, frames: u32) {
