@@ -11,7 +11,7 @@
 //! scheduled event (the NMI line, a frame IRQ, a DMC fetch), a pending DMA, or the caller's
 //! cycle limit. The final iterations run cycle by cycle as usual, so the interrupt is
 //! recognised on exactly the cycle it would have been, and every register, flag and the
-//! open-bus value come out as without the skip. `tests/tests/idle_skip.rs` checks this
+//! open-bus value come out as without the skip. `tests/tests/fast_paths.rs` checks this
 //! frame by frame against the plain path.
 
 use crate::cpu::Registers;
