@@ -206,16 +206,10 @@ impl Cpu {
             return Err(jam);
         }
         self.instruction(bus)?;
-        self.interrupt_if_due(bus);
-        Ok(())
-    }
-
-    /// The interrupt sequence, if one was recognised during the instruction just run.
-    #[inline(always)]
-    pub(crate) fn interrupt_if_due<B: CpuBus>(&mut self, bus: &mut B) {
         if self.prev_run_irq || self.prev_need_nmi {
             self.interrupt(bus);
         }
+        Ok(())
     }
 
     /// One instruction, no more: opcode fetch and execution ([`Cpu::step`] without its jam

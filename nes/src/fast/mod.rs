@@ -201,11 +201,13 @@ pub(crate) fn run(
                 match exit? {
                     quiet::Exit::Through => return Ok(true),
                     quiet::Exit::JumpedBack => {
-                        take_loop(cpu, bus, paths, stats, memo, limit, through)
+                        take_loop(cpu, bus, paths, stats, memo, limit, through);
+                        continue;
                     }
-                    quiet::Exit::Stopped | quiet::Exit::Aborted => {}
+                    quiet::Exit::Stopped => continue,
+                    // The instruction runs by the book, below.
+                    quiet::Exit::Aborted => {}
                 }
-                continue;
             }
         }
         let pc = cpu.registers().pc;

@@ -52,20 +52,22 @@ pub(super) fn end(cpu: &Cpu, bus: &Bus) -> u64 {
 
 /// Why a quiet run stopped.
 pub(super) enum Exit {
-    /// The clock reached the end, or an instruction touched anything but RAM and ROM.
+    /// The clock reached the end, or the code reached $1FFE–$7FFF.
     Stopped,
     /// The last instruction jumped a little way back: it may have closed a loop the
     /// executor can fast-forward.
     JumpedBack,
     /// The instruction at the run's `through` address ran.
     Through,
-    /// An instruction touched something other than RAM or ROM (it has run by the book).
+    /// The next instruction touches something other than RAM or ROM: it was undone and is
+    /// to run by the book.
     Aborted,
 }
 
 /// Runs instructions quietly while the clock is below `end` (from [`end`], or lower), up to
 /// the instruction at `through` (an address, or above `u16::MAX` for none); an instruction
-/// that touches anything but RAM and ROM is run again by the book and ends the run.
+/// that touches anything but RAM and ROM is undone and ends the run, for the executor to run
+/// it by the book.
 pub(super) fn run(
     cpu_state: &mut Cpu,
     bus: &mut Bus,
@@ -125,25 +127,7 @@ pub(super) fn run(
     let (cycles, open_bus) = (quiet.cycles, quiet.open_bus);
     bus.set_clock(cycles, open_bus);
     *cpu_state = local;
-    match done? {
-        Exit::Aborted => {
-            debug_assert!(cpu_state.jammed().is_none());
-            cpu_state.step(bus)?;
-            Ok(if u32::from(pc) == through {
-                Exit::Through
-            } else if super::closes_loop(pc, cpu_state.registers().pc)
-                && !memo.not_a_loop(
-                    cpu_state.registers().pc,
-                    bus.cart.prg_window_offset(cpu_state.registers().pc),
-                )
-            {
-                Exit::JumpedBack
-            } else {
-                Exit::Stopped
-            })
-        }
-        exit => Ok(exit),
-    }
+    done
 }
 
 /// Whether an instruction at `pc` may run quietly: its code is in internal RAM below $1FFE
