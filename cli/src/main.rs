@@ -2,12 +2,22 @@
 //! emulator's tools (CPU trace, test-ROM conformance, ROM info).
 //!
 //! Every error that input can cause ends the program with exit code 2 and one line on stderr.
+//!
+//! Shared input/output path, for every command (new ones too): [`rom_path`] (the one ROM
+//! lookup, bounded input reads), [`output`] (pipe-aware stdout, atomic output files that are
+//! never an input), [`error`] (the one error type, its one-line message, exit codes),
+//! [`interrupt`] (Ctrl-C), and `tetris_env::seeding::SplitMix64` (the one generator).
 
 mod cmd;
+mod error;
+mod interrupt;
+mod output;
 mod png_out;
 mod rom_path;
 mod schedule;
 mod sdl;
+
+pub use error::CliError;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -65,24 +75,6 @@ enum RomCommand {
     },
 }
 
-/// An error that ends the program: printed as one line, exit code 2 (1 is kept for "ran, and
-/// some check failed").
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {source}")]
-    Rom {
-        path: PathBuf,
-        source: nes::CartError,
-    },
-    #[error("{0}")]
-    Other(String),
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -100,13 +92,7 @@ fn main() -> ExitCode {
             command: RomCommand::Info { file, json },
         }) => cmd::rom::info(&file, json),
     };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("tetris-nes: {e}");
-            ExitCode::from(2)
-        }
-    }
+    error::finish(result)
 }
 
 /// Help and version go to stdout (exit 0); any other parse error is one line on stderr and
@@ -114,7 +100,10 @@ fn main() -> ExitCode {
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
+        // A closed pipe or a full disk: help is not worth a panic or an error.
+        use std::io::Write;
+        let mut out = std::io::stdout();
+        let _ = write!(out, "{}", e.render()).and_then(|()| out.flush());
         return ExitCode::SUCCESS;
     }
     // The message is its first paragraph (clap adds a tip and the usage after a blank line).
@@ -126,6 +115,6 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         .collect();
     let message = message.join(" ");
     let message = message.strip_prefix("error: ").unwrap_or(&message);
-    eprintln!("tetris-nes: {message} (see --help)");
-    ExitCode::from(2)
+    error::report(&format!("{message} (see --help)"));
+    ExitCode::from(error::ERROR)
 }

@@ -16,19 +16,17 @@ pub fn screen_rgb(frame: &[u16]) -> Vec<u8> {
 }
 
 /// Writes `rgb` (`width`×`height`×3 bytes, row by row) to `path`, scaled up `scale` times
-/// (nearest neighbour).
+/// (nearest neighbour): whole or not at all, and never over one of `inputs` (see
+/// [`crate::output::AtomicFile`]).
 pub fn write_rgb(
     path: &Path,
+    inputs: &[&Path],
     width: u32,
     height: u32,
     rgb: &[u8],
     scale: u32,
 ) -> Result<(), CliError> {
-    let io = |source: std::io::Error| CliError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let enc = |e: png::EncodingError| CliError::Other(format!("{}: {e}", path.display()));
+    let enc = |e: png::EncodingError| CliError::Other(format!("{}: {e}", crate::error::path(path)));
     let scale = scale.max(1);
     let (w, h) = (width * scale, height * scale);
     let scaled;
@@ -51,11 +49,12 @@ pub fn write_rgb(
         scaled = out;
         &scaled
     };
-    let file = std::fs::File::create(path).map_err(io)?;
-    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    let mut file = crate::output::AtomicFile::create(path, inputs)?;
+    let mut encoder = png::Encoder::new(&mut file, w, h);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(enc)?;
     writer.write_image_data(data).map_err(enc)?;
-    writer.finish().map_err(enc)
+    writer.finish().map_err(enc)?;
+    file.commit()
 }

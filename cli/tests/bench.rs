@@ -18,6 +18,10 @@ fn bench_json_has_every_figure() {
             "400",
             "--vec-envs",
             "2",
+            "--placements",
+            "40",
+            "--vec-placement-envs",
+            "4",
             "--rom",
         ])
         .arg(&rom)
@@ -36,6 +40,19 @@ fn bench_json_has_every_figure() {
         assert!(v["vec"][threads].as_f64().unwrap() > 0.0, "vec.{threads}");
     }
     assert!(v["snapshot_restore_ns"].as_f64().unwrap() > 0.0);
+    for key in [
+        "placements_per_sec",
+        "planner_us_per_piece",
+        "agent_us_per_piece",
+    ] {
+        assert!(v[key].as_f64().unwrap() > 0.0, "{key}");
+    }
+    for threads in ["1", "2"] {
+        assert!(
+            v["vec_placements"][threads].as_f64().unwrap() > 0.0,
+            "vec_placements.{threads}"
+        );
+    }
 }
 
 #[test]

@@ -145,6 +145,67 @@ fn random_text_summary() {
 }
 
 #[test]
+fn agent_json_summary() {
+    let Some(rom) = rom() else { return };
+    let o = with_rom(
+        &rom,
+        &[
+            "-m",
+            "agent",
+            "--level",
+            "29",
+            "-S",
+            "4",
+            "--episodes",
+            "2",
+            "-s",
+            "40",
+            "--json",
+        ],
+    );
+    let v = json(&o);
+    let episodes = v["episodes"].as_array().unwrap();
+    assert_eq!(episodes.len(), 2);
+    for (i, e) in episodes.iter().enumerate() {
+        assert_eq!(e["seed"], 4 + i as u64, "seeds S, S+1");
+        assert_eq!(e["end"], "limit", "{e}");
+        assert_eq!(e["pieces"], 41, "40 placed, the 41st falling");
+        for key in ["lines", "score", "level", "frames"] {
+            assert!(e[key].is_u64(), "{key} in {e}");
+        }
+        assert!(e["level"].as_u64().unwrap() >= 29);
+    }
+    assert_eq!(v["placements"], 80);
+    assert_eq!(v["placement_mismatches"], 0);
+    assert!(v["placements_per_sec"].as_f64().unwrap() > 0.0);
+    // Text mode and another tap rate.
+    let o = with_rom(
+        &rom,
+        &[
+            "-m", "agent", "--level", "18", "-S", "1", "-s", "10", "--tap-hz", "das",
+        ],
+    );
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        out.contains("game 1 (seed 1)") && out.contains("placement limit"),
+        "{out}"
+    );
+}
+
+#[test]
+fn agent_render_in_a_dummy_window() {
+    let Some(rom) = rom() else { return };
+    let o = with_rom(
+        &rom,
+        &[
+            "-m", "agent", "--render", "-s", "3", "--level", "19", "--json",
+        ],
+    );
+    assert_eq!(json(&o)["placements"], 3);
+}
+
+#[test]
 fn random_render_in_a_dummy_window() {
     let Some(rom) = rom() else { return };
     let o = with_rom(&rom, &["-m", "random", "--render", "-s", "30", "--json"]);
@@ -266,7 +327,10 @@ fn errors_are_one_line_and_exit_2() {
             "unknown environment id",
         ),
         (&["-e", "TetrisC-v9"], "unknown environment id"),
-        (&["--level", "20", "-m", "random"], "--level"),
+        (&["--level", "30", "-m", "random"], "--level"),
+        (&["-m", "agent", "--tap-hz", "7"], "tap"),
+        (&["-m", "agent", "--tap-hz", "fast"], "--tap-hz"),
+        (&["-m", "agent", "--episodes", "0"], "--episodes"),
         (&["--height", "6"], "--height"),
         (&["-a", "fancy"], "--actionspace"),
         (&["-m", "robot"], "--mode"),
@@ -279,6 +343,7 @@ fn errors_are_one_line_and_exit_2() {
         (&["-m", "random", "--rom", dir], dir),
         (&["--buttons", "5:jump"], "unknown button"),
         (&["-m", "random", "--buttons", "5:a"], "human mode"),
+        (&["-m", "agent", "--buttons", "5:a"], "human mode"),
         (
             &[
                 "screenshot",

@@ -25,6 +25,9 @@ pub const MASTER_PER_CPU: u64 = 12;
 const READ_PHASE: u64 = 5;
 /// Ticks into a CPU cycle at which a write drives the bus.
 pub(crate) const WRITE_PHASE: u64 = 7;
+/// Ticks from the start of a read to the moment M2 falls (M2 is high for 7.5 of the 12
+/// ticks of a cycle on a 2A03G), when $2002's sprite flags and $2004 are latched.
+const M2_LOW: u64 = 7;
 /// How far the PPU lags the CPU's master clock (the CPU/PPU alignment at power-on).
 pub const PPU_OFFSET: u64 = 1;
 
@@ -40,6 +43,42 @@ pub struct BusState {
     cycles: u64,
     open_bus: u8,
     oam_dma_page: Option<u8>,
+}
+
+#[cfg(test)]
+impl BusState {
+    pub(crate) fn set_dmc_rate_index_for_test(&mut self, v: u8) {
+        self.apu.dmc_mut_for_test().set_rate_index_for_test(v);
+    }
+    pub(crate) fn set_frame_index_for_test(&mut self, v: usize) {
+        self.apu.frame_mut_for_test().set_index_for_test(v);
+    }
+    pub(crate) fn set_ppu_position_for_test(&mut self, scanline: u16, dot: u16) {
+        self.ppu.set_position_for_test(scanline, dot);
+    }
+    pub(crate) fn set_cycles_for_test(&mut self, cycles: u64) {
+        self.cycles = cycles;
+    }
+}
+
+impl BusState {
+    /// Checks a loaded state (see [`crate::savestate`]): the clock, then each chip's fields
+    /// (each chip's `validate`, next to its state), with the PPU's and APU's clocks within
+    /// what lazy catch-up can leave between them and the CPU's.
+    pub(crate) fn validate(&self) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max, MAX_CYCLES};
+        ensure(
+            self.ram.len() == 0x800,
+            "bus.ram.len",
+            self.ram.len(),
+            "2048 bytes",
+        )?;
+        ensure_max(self.cycles, MAX_CYCLES, "bus.cycles")?;
+        self.ppu.validate(self.cycles * MASTER_PER_CPU)?;
+        self.apu.validate(self.cycles)?;
+        self.cart.validate(self.cycles)?;
+        self.pads.validate(self.cycles)
+    }
 }
 
 /// Everything on the CPU's side of the console except the CPU core itself.
@@ -167,8 +206,9 @@ impl Bus {
         }
     }
 
-    /// Restores a state saved from a bus with the same cartridge board; the cached event
-    /// times are recomputed.
+    /// Restores a state saved from a bus with the same cartridge board (checked with
+    /// `BusState::validate` first, see [`crate::savestate`]); the cached event times are
+    /// recomputed, and the console keeps its own output settings (headless, audio rate).
     pub fn load_state(&mut self, state: BusState) -> Result<(), crate::cart::CartError> {
         if state.ram.len() != self.ram.len() {
             return Err(crate::cart::CartError::StateSize {
@@ -179,8 +219,12 @@ impl Bus {
         }
         self.cart.set_state(&state.cart)?;
         self.ram.copy_from_slice(&state.ram);
-        self.ppu = state.ppu;
+        let mut ppu = state.ppu;
+        ppu.after_load(&self.ppu);
+        self.ppu = ppu;
+        let audio = self.apu.audio_rate();
         self.apu = state.apu;
+        self.apu.set_audio(audio);
         self.pads = state.pads;
         self.cycles = state.cycles;
         self.open_bus = state.open_bus;
@@ -397,8 +441,24 @@ impl Bus {
 
     #[inline]
     fn read_ppu_register(&mut self, addr: u16) -> u8 {
-        self.catch_up_ppu(self.cycles * MASTER_PER_CPU + READ_PHASE);
-        let v = self.ppu.read_register(addr & 7, &mut self.cart);
+        let start = self.cycles * MASTER_PER_CPU + READ_PHASE;
+        self.catch_up_ppu(start);
+        let v = match addr & 7 {
+            2 => {
+                // $2002 latches the vblank flag when M2 rises and the sprite flags when it
+                // falls, about 1.9 dots later (AccuracyCoin "$2002 flag clear timing").
+                let early = self.ppu.read_status_start();
+                self.catch_up_ppu(start + M2_LOW);
+                self.ppu.read_status_end(early)
+            }
+            4 => {
+                // OAMDATA is what the OAM bus holds when M2 falls (AccuracyCoin "$2004
+                // stress test").
+                self.catch_up_ppu(start + M2_LOW);
+                self.ppu.read_register(4, &mut self.cart)
+            }
+            reg => self.ppu.read_register(reg, &mut self.cart),
+        };
         self.after_ppu();
         v
     }
@@ -427,14 +487,62 @@ impl Bus {
                 self.end_cycle();
                 return v;
             }
-            0x4016 => self.pads.read(0) | (self.open_bus & 0xE0),
-            0x4017 => self.pads.read(1) | (self.open_bus & 0xE0),
+            0x4016 => self.pads.read(0, self.cycles) | (self.open_bus & 0xE0),
+            0x4017 => self.pads.read(1, self.cycles) | (self.open_bus & 0xE0),
             0x4000..=0x401F => self.open_bus,
             _ => self.cart.cpu_read(addr).unwrap_or(self.open_bus),
         };
         self.open_bus = val;
         self.end_cycle();
         val
+    }
+
+    /// What a DMA read of `addr` returns while the halted CPU holds `cpu_addr` on its address
+    /// bus, with every side effect, without ending the cycle.
+    ///
+    /// The APU's registers ($4015–$4017 and their mirrors) only answer while the CPU's
+    /// address bus is in $4000–$401F, and then for every address the DMA reads, by its low
+    /// five bits: a DMA reading $4015 with the CPU elsewhere gets open bus (and clears no
+    /// flag), while a DMC fetch from $FFD6 with the CPU halted on `LDA $4016` also reads the
+    /// joypad. Such a conflict puts the pad's bit 0 under the fetched byte's upper three bits
+    /// (an OAM DMA reading from driven memory sees the memory's byte; the pad is clocked
+    /// all the same); a $4015 conflict returns the status (bit 5 from the internal bus)
+    /// while the external byte stays on the data bus.
+    /// <https://www.nesdev.org/wiki/DMA#Register_conflicts>
+    fn dma_value(&mut self, addr: u16, cpu_addr: u16, oam_running: bool) -> u8 {
+        let before = self.open_bus;
+        let (external, driven) = match addr {
+            0x0000..=0x1FFF => (self.ram[usize::from(addr & 0x7FF)], true),
+            0x2000..=0x3FFF => (self.read_ppu_register(addr), true),
+            0x4000..=0x401F => (self.open_bus, false),
+            _ => match self.cart.cpu_read(addr) {
+                Some(v) => (v, true),
+                None => (self.open_bus, false),
+            },
+        };
+        self.open_bus = external;
+        if !(0x4000..=0x401F).contains(&cpu_addr) {
+            return external;
+        }
+        match addr & 0x1F {
+            0x15 => {
+                self.catch_up_apu();
+                let status = self.apu.read_status();
+                self.after_apu();
+                (status & !0x20) | (before & 0x20)
+            }
+            reg @ (0x16 | 0x17) => {
+                let bit = self.pads.read(usize::from(reg & 1), self.cycles);
+                let val = if oam_running && driven {
+                    external
+                } else {
+                    bit | (external & 0xE0)
+                };
+                self.open_bus = val;
+                val
+            }
+            _ => external,
+        }
     }
 
     /// A write of $2000 and up, off the hot path.
@@ -447,7 +555,7 @@ impl Bus {
                 self.oam_dma_page = Some(val);
                 self.dma = true;
             }
-            0x4016 => self.pads.write_strobe(val),
+            0x4016 => self.pads.write_strobe(val, self.cycles),
             0x4000..=0x4013 | 0x4015 | 0x4017 => {
                 self.catch_up_apu();
                 self.apu.write_register(addr, val);
@@ -542,14 +650,25 @@ impl CpuBus for Bus {
         self.apu.dmc_dma_request()
     }
 
-    /// The whole transfer at once when that is exact (see `fast/oam_dma.rs`).
-    fn oam_dma_burst(&mut self, page: u8) -> bool {
-        self.fast.oam_dma_burst && crate::fast::oam_dma::burst(self, page)
+    fn dma_read(&mut self, addr: u16, cpu_addr: u16, oam_running: bool) -> u8 {
+        let val = self.dma_value(addr, cpu_addr, oam_running);
+        self.end_cycle();
+        val
     }
 
-    fn dmc_dma_complete(&mut self, val: u8) {
+    /// The fetch reaches the DMC within the cycle, before that cycle's APU work (an output
+    /// cycle ending on it sees the fetch).
+    fn dmc_dma_fetch(&mut self, addr: u16, cpu_addr: u16, oam_running: bool) -> u8 {
+        let val = self.dma_value(addr, cpu_addr, oam_running);
         self.catch_up_apu();
         self.apu.dmc_dma_complete(val);
         self.after_apu();
+        self.end_cycle();
+        val
+    }
+
+    /// The whole transfer at once when that is exact (see `fast/oam_dma.rs`).
+    fn oam_dma_burst(&mut self, page: u8) -> bool {
+        self.fast.oam_dma_burst && crate::fast::oam_dma::burst(self, page)
     }
 }

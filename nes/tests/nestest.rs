@@ -61,7 +61,9 @@ impl CpuBus for FlatBus {
         None
     }
 
-    fn dmc_dma_complete(&mut self, _val: u8) {}
+    fn dmc_dma_fetch(&mut self, addr: u16, _cpu_addr: u16, _oam_running: bool) -> u8 {
+        self.read(addr)
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use nes::{Cart, FastPaths, Nes, NesError};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A test ROM's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -12,6 +12,9 @@ pub enum Status {
     Fail,
     /// The ROM needs something this emulator does not have (e.g. a mapper).
     Unsupported,
+    /// The ROM finished, but its result is for a person to see or hear (blargg's ROMs that
+    /// end without "Passed", such as the APU mixer tests): not a pass.
+    Manual,
 }
 
 /// What running a ROM gave: the verdict and the ROM's own words.
@@ -39,6 +42,38 @@ impl Default for Limits {
         Limits {
             max_frames: 60 * 120,
             stable_frames: 90,
+        }
+    }
+}
+
+/// Frame budgets of the ROMs known to need more than [`Limits::default`]: the end of the
+/// ROM's path (file name, or parent folder and file name) and its budget.
+const SLOW_ROMS: &[(&str, u64)] = &[
+    // AccuracyCoin runs all its tests in ~7,000 frames (see `accuracycoin`).
+    ("AccuracyCoin.nes", crate::accuracycoin::FRAME_BUDGET),
+];
+
+impl Limits {
+    /// The limits for the ROM at `path`: the default, or a longer budget for a ROM known to
+    /// be slow (`SLOW_ROMS`: AccuracyCoin).
+    #[must_use]
+    pub fn for_rom(path: &Path) -> Limits {
+        let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+        let dir = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|d| d.to_string_lossy().into_owned());
+        let tail = match (&dir, &file) {
+            (Some(d), Some(f)) => format!("{d}/{f}"),
+            _ => String::new(),
+        };
+        let budget = SLOW_ROMS
+            .iter()
+            .find(|(suffix, _)| tail == *suffix || file.as_deref() == Some(*suffix))
+            .map(|&(_, frames)| frames);
+        Limits {
+            max_frames: budget.unwrap_or(Limits::default().max_frames),
+            ..Limits::default()
         }
     }
 }
@@ -96,15 +131,19 @@ fn run_loaded(nes: &mut Nes, limits: Limits) -> Outcome {
                 0x81 => reset.asked(frame, nes),
                 code => {
                     let text = text_at_6004(nes);
-                    let status = if code == 0 {
+                    // Code 0 without "Passed": a test to watch or listen to (blargg: "only
+                    // a test which prints 'done' at the end requires that you watch/listen").
+                    let status = if code != 0 {
+                        Status::Fail
+                    } else if text.to_ascii_lowercase().contains("pass") {
                         Status::Pass
                     } else {
-                        Status::Fail
+                        Status::Manual
                     };
-                    let message = if code == 0 {
-                        one_line(&text)
-                    } else {
-                        format!("result {code}: {}", one_line(&text))
+                    let message = match status {
+                        Status::Pass => one_line(&text),
+                        Status::Manual => format!("to watch or listen to: {}", one_line(&text)),
+                        _ => format!("result {code}: {}", one_line(&text)),
                     };
                     return Outcome {
                         status,
@@ -145,13 +184,26 @@ fn run_loaded(nes: &mut Nes, limits: Limits) -> Outcome {
     } else {
         screen_text(nes)
     };
-    Outcome {
-        status: Status::Fail,
-        message: format!(
+    // A screen that stopped changing long ago: the ROM has finished without a verdict this
+    // runner can read (rather than still running).
+    let finished = !has_signature(nes)
+        && !last_text.is_empty()
+        && limits.max_frames - text_since >= limits.stable_frames;
+    let message = if finished {
+        format!(
+            "finished without a verdict (screen unchanged since frame {text_since}): {}",
+            one_line(&text)
+        )
+    } else {
+        format!(
             "no result after {} frames; shows: {}",
             limits.max_frames,
             one_line(&text)
-        ),
+        )
+    };
+    Outcome {
+        status: Status::Fail,
+        message,
         frames: limits.max_frames,
     }
 }
@@ -263,12 +315,28 @@ pub fn screen_text(nes: &Nes) -> String {
     lines.join("\n").trim_start_matches('\n').to_string()
 }
 
-/// Reads a verdict from on-screen text: "passed" / "failed" (also in fonts whose capitals sit
-/// 32 tiles low, where "PASSED" shows as "0ASSED"), or a 2005-style result code such as "$01"
-/// (1 = all passed).
+/// CRCs that blargg's ROMs which print nothing but a CRC document as correct output (in their
+/// source's "Output:" comment; several per ROM, one per CPU/PPU alignment):
+/// dmc_dma_during_read4's dma_2007_read and double_2007_read.
+const DOCUMENTED_CRCS: &[&str] = &[
+    "159A7A8F", "5E3DF9C4", // dma_2007_read
+    "85CFD627", "F018C287", "440EF923", "E52F41A5", // double_2007_read
+];
+
+/// Reads a verdict from on-screen text:
+/// - blargg's multi-test shells: "All tests complete" after the list of tests run, a test's
+///   name followed by the lines of what failed in it;
+/// - "passed" / "failed" (also in fonts whose capitals sit 32 tiles low, where "PASSED"
+///   shows as "0ASSED");
+/// - a 2005-style result code such as "$01" (1 = all passed);
+/// - a last line that is only a CRC (8 hex digits): pass if it is one of the
+///   [`DOCUMENTED_CRCS`], fail otherwise.
 fn screen_verdict(text: &str, frames: u64) -> Option<Outcome> {
     let lower = text.to_ascii_lowercase();
     let message = one_line(text);
+    if lower.contains("all tests complete") {
+        return Some(all_tests_complete(text, frames));
+    }
     if ["fail", "ailed", "error"].iter().any(|w| lower.contains(w)) {
         return Some(Outcome {
             status: Status::Fail,
@@ -280,6 +348,23 @@ fn screen_verdict(text: &str, frames: u64) -> Option<Outcome> {
         return Some(Outcome {
             status: Status::Pass,
             message,
+            frames,
+        });
+    }
+    let crc = text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .filter(|l| l.len() == 8 && l.chars().all(|c| c.is_ascii_hexdigit()));
+    if let Some(crc) = crc {
+        let known = DOCUMENTED_CRCS.contains(&crc.to_ascii_uppercase().as_str());
+        return Some(Outcome {
+            status: if known { Status::Pass } else { Status::Fail },
+            message: if known {
+                format!("CRC {crc} is a documented output: {message}")
+            } else {
+                format!("CRC {crc} is not a documented output: {message}")
+            },
             frames,
         });
     }
@@ -301,6 +386,43 @@ fn screen_verdict(text: &str, frames: u64) -> Option<Outcome> {
     })
 }
 
+/// The verdict of a blargg multi-test screen that ends "All tests complete": the list of tests
+/// run sits between two dashed lines, one "NN-name" line per test, each followed by what
+/// failed in it (e.g. an opcode and its name); any line that is not a test name is a failure.
+fn all_tests_complete(text: &str, frames: u64) -> Outcome {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let dashes: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].len() >= 8 && lines[i].chars().all(|c| c == '-'))
+        .collect();
+    let listed = match dashes.as_slice() {
+        [first, .., last] => &lines[first + 1..*last],
+        _ => &lines[..],
+    };
+    let is_name = |l: &str| {
+        let b = l.as_bytes();
+        b.len() > 3 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b'-'
+    };
+    let tests = listed.iter().filter(|l| is_name(l)).count();
+    let failed: Vec<&str> = listed
+        .iter()
+        .copied()
+        .filter(|l| !l.is_empty() && !is_name(l) && !l.to_ascii_lowercase().contains("complete"))
+        .collect();
+    if failed.is_empty() && tests > 0 {
+        Outcome {
+            status: Status::Pass,
+            message: format!("all tests complete, {tests} tests, no failure listed"),
+            frames,
+        }
+    } else {
+        Outcome {
+            status: Status::Fail,
+            message: format!("failures listed: {}", failed.join("; ")),
+            frames,
+        }
+    }
+}
+
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -312,6 +434,16 @@ pub fn find_test_roms() -> PathBuf {
         return PathBuf::from(dir);
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/test-roms")
+}
+
+/// The AccuracyCoin ROM: `$NES_ACCURACYCOIN`, else `../shared/accuracycoin/AccuracyCoin.nes`
+/// from the workspace root.
+#[must_use]
+pub fn find_accuracycoin() -> PathBuf {
+    if let Some(path) = std::env::var_os("NES_ACCURACYCOIN") {
+        return PathBuf::from(path);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/accuracycoin/AccuracyCoin.nes")
 }
 
 /// The NES Tetris ROM for tests: `$TETRIS_ROM`, else `roms/Tetris.nes` in the workspace (where
@@ -359,6 +491,27 @@ mod tests {
         assert_eq!(
             v("Doesn't time the 8 branches and 12 illegal instructions"),
             None
+        );
+        // blargg's 2005 multi-test shell.
+        let run = "Running tests...\n----------\n01-implied\n02-immediate\n----------\n";
+        assert_eq!(v(&format!("{run}All tests complete")), Some(Status::Pass));
+        let failing = "Running tests...\n----------\n01-implied\n6B ARR #n\n----------\n";
+        assert_eq!(
+            v(&format!("{failing}All tests complete")),
+            Some(Status::Fail)
+        );
+        // A documented CRC (dma_2007_read), and one that is not.
+        assert_eq!(v("11 22\n44 55\n5E3DF9C4"), Some(Status::Pass));
+        assert_eq!(v("11 22\n33 44\nD84F6815"), Some(Status::Fail));
+    }
+
+    #[test]
+    fn slow_roms_get_their_budget() {
+        let default = Limits::default().max_frames;
+        assert_eq!(Limits::for_rom(Path::new("a/b/c.nes")).max_frames, default);
+        assert!(
+            Limits::for_rom(Path::new("../shared/accuracycoin/AccuracyCoin.nes")).max_frames
+                > default
         );
     }
 }

@@ -14,8 +14,13 @@ pub fn automation_start(nes: &Nes, pc: u16) -> Registers {
 }
 
 /// Runs `lines` instructions, handing each trace line (taken before the instruction runs) to
-/// `out`. The PPU column is the PPU's own position at that moment.
-pub fn trace(nes: &mut Nes, lines: u64, mut out: impl FnMut(&str)) -> Result<(), NesError> {
+/// `out`, which may stop the trace early (its reader is gone, Ctrl-C). The PPU column is the
+/// PPU's own position at that moment.
+pub fn trace(
+    nes: &mut Nes,
+    lines: u64,
+    mut out: impl FnMut(&str) -> std::ops::ControlFlow<()>,
+) -> Result<(), NesError> {
     for _ in 0..lines {
         nes.bus_mut().sync();
         let (scanline, dot) = (nes.bus().ppu().scanline(), nes.bus().ppu().dot());
@@ -26,7 +31,9 @@ pub fn trace(nes: &mut Nes, lines: u64, mut out: impl FnMut(&str)) -> Result<(),
             i32::from(scanline)
         };
         let line = nes.cpu().trace_line(nes.bus(), scanline, u32::from(dot));
-        out(&line);
+        if out(&line).is_break() {
+            break;
+        }
         nes.step()?;
     }
     Ok(())

@@ -222,3 +222,44 @@ fn run_through_matches_stepping() {
         "the handler's RTI was reached {stopped} times"
     );
 }
+
+/// An NROM program that copies `INC $20 / JMP $6000` into PRG RAM and runs it there: code
+/// at $6000 never runs quietly (a quiet run must hand it to the plain path, not stop before
+/// it for ever; AccuracyCoin's tests run code outside ROM and hung the executor so), and the
+/// counter counts as without shortcuts. Run on a thread so that a hang fails the test.
+#[test]
+fn code_in_prg_ram_runs_by_the_book() {
+    let mut prg = vec![0xEA; 0x4000];
+    let reset = [
+        0x78, 0xD8, 0xA2, 0xFF, 0x9A, // SEI / CLD / LDX #$FF / TXS
+        0xA2, 0x00, // LDX #0
+        0xBD, 0x20, 0x80, // copy: LDA $8020,X
+        0x9D, 0x00, 0x60, // STA $6000,X
+        0xE8, 0xE0, 0x05, 0xD0, 0xF5, // INX / CPX #5 / BNE copy
+        0x4C, 0x00, 0x60, // JMP $6000
+    ];
+    prg[..reset.len()].copy_from_slice(&reset);
+    prg[0x20..0x25].copy_from_slice(&[0xE6, 0x20, 0x4C, 0x00, 0x60]); // INC $20 / JMP $6000
+    prg[0x30] = 0x40; // RTI (NMI and IRQ)
+    prg[0x3FFA..].copy_from_slice(&[0x30, 0x80, 0x00, 0x80, 0x30, 0x80]);
+    let mut file = vec![b'N', b'E', b'S', 0x1A, 1, 0, 0, 0];
+    file.resize(16, 0);
+    file.extend_from_slice(&prg);
+    let cart = nes::Cart::from_bytes(&file).expect("ROM loads");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut fast = Nes::new(cart.clone());
+        let mut slow = Nes::new(cart);
+        slow.set_fast_paths(FastPaths::NONE);
+        for f in 1..=5 {
+            fast.run_frame().expect("runs");
+            slow.run_frame().expect("runs");
+            assert_same(&fast, &slow, &format!("frame {f}"));
+        }
+        assert_eq!(fast.registers().pc & 0xE000, 0x6000, "runs in PRG RAM");
+        assert_ne!(fast.ram()[0x20], 0, "the counter ran");
+        tx.send(()).expect("the test waits");
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("five frames of code in PRG RAM finish (a hang, or a failure above)");
+}

@@ -36,10 +36,13 @@ fn run_movie(file: &str) {
     let movie = Movie::parse(&std::fs::read_to_string(dir.join(file)).expect("read movie"))
         .unwrap_or_else(|e| panic!("{file}: {e}"));
     let cart = nes::Cart::from_bytes(&std::fs::read(rom).expect("read ROM")).expect("ROM loads");
+    entry
+        .check_frames(movie.frames.len() as u64)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     let checks: Vec<(usize, _)> = entry
         .checks
         .iter()
-        .map(|(k, v)| (k.parse::<usize>().expect("frame number"), v))
+        .map(|(k, v)| (usize::try_from(*k).expect("frame number"), v))
         .collect();
     let last = checks.iter().map(|(f, _)| *f).max().unwrap_or(0);
     let mut failures = Vec::new();

@@ -14,9 +14,10 @@ fn check(rel: &str) {
         return;
     };
     let rom = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let (out, fast) = run_test_rom_with(&rom, Limits::default(), FastPaths::ALL);
+    let limits = Limits::for_rom(&path);
+    let (out, fast) = run_test_rom_with(&rom, limits, FastPaths::ALL);
     assert_eq!(out.status, Status::Pass, "{rel}: {}", out.message);
-    let (plain_out, plain) = run_test_rom_with(&rom, Limits::default(), FastPaths::NONE);
+    let (plain_out, plain) = run_test_rom_with(&rom, limits, FastPaths::NONE);
     assert_eq!(out, plain_out, "{rel}: verdict without the shortcuts");
     let (fast, plain) = (fast.expect("loaded"), plain.expect("loaded"));
     assert_eq!(fast.cycles(), plain.cycles(), "{rel}: cycle count");

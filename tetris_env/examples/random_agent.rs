@@ -1,23 +1,12 @@
 //! A random agent: plays episodes of TetrisA-v0 with uniformly random SIMPLE_MOVEMENT
-//! actions (Down less often, so the pieces stack up) and prints each episode's result.
+//! actions and prints each episode's result.
 //!
 //! `cargo run --release -p tetris_env --example random_agent -- [EPISODES] [SEED]`
 //! (needs the ROM: `scripts/fetch-rom.sh`, or `$TETRIS_ROM`). `cargo test` runs it briefly.
 
 use std::time::Instant;
+use tetris_env::seeding::SplitMix64;
 use tetris_env::{ActionSpace, EnvSpec, ObservationKind, Rom};
-
-/// A tiny xorshift generator: the example needs no dependency.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -40,13 +29,13 @@ fn run(
         .max_episode_steps(Some(max_steps))
         .seed(seed)
         .build(rom)?;
-    let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = SplitMix64::new(seed);
     let (mut total_steps, start) = (0u64, Instant::now());
     for episode in 0..episodes {
         env.reset(None)?;
         let mut ret = 0.0;
         loop {
-            let action = (rng.next() % u64::from(env.action_count())) as u32;
+            let action = rng.below(env.action_count());
             let step = env.step(action)?;
             ret += step.reward;
             total_steps += 1;

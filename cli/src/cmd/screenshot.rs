@@ -40,7 +40,8 @@ pub fn run(args: &ScreenshotArgs) -> Result<ExitCode, CliError> {
         Some(s) => Schedule::parse(s).map_err(CliError::Other)?,
         None => Schedule::default(),
     };
-    let cart = crate::rom_path::load_cart(args.rom.as_deref())?;
+    let (cart, rom) = crate::rom_path::load_cart(args.rom.as_deref())?;
+    crate::output::check_not_input(&args.output, &[&rom])?;
     let mut nes = Nes::new(cart);
     for frame in 0..args.frames {
         nes.set_buttons(0, schedule.at(frame));
@@ -50,6 +51,7 @@ pub fn run(args: &ScreenshotArgs) -> Result<ExitCode, CliError> {
     let rgb = crate::png_out::screen_rgb(nes.frame_buffer());
     crate::png_out::write_rgb(
         &args.output,
+        &[&rom],
         crate::png_out::WIDTH,
         crate::png_out::HEIGHT,
         &rgb,

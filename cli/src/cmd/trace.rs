@@ -1,9 +1,15 @@
 //! `tetris-nes trace ROM [--start-pc C000] [--lines N]`: a CPU trace of the whole console in
 //! nestest.log's format (PC, bytes, disassembly, A X Y P SP, PPU scanline/dot, CYC).
+//!
+//! The trace stops at once when its reader is gone (a closed pipe: quietly, exit 0) or on
+//! another write error (exit 2), on Ctrl-C (after a whole line, exit 130), and on a CPU jam
+//! (the lines so far, then one error line and exit 2, as every command that runs the
+//! console).
 
-use crate::CliError;
+use crate::error::{CliError, INTERRUPTED};
+use crate::output::{outln, Stdout};
 use nes::Nes;
-use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,37 +28,42 @@ pub struct TraceArgs {
 
 fn parse_hex_u16(s: &str) -> Result<u16, String> {
     let digits = s.trim_start_matches('$').trim_start_matches("0x");
-    u16::from_str_radix(digits, 16).map_err(|_| format!("{s:?} is not a 16-bit hex address"))
+    u16::from_str_radix(digits, 16).map_err(|_| {
+        format!(
+            "{} is not a 16-bit hex address",
+            tetris_env::error::excerpt(s)
+        )
+    })
 }
 
 pub fn run(args: &TraceArgs) -> Result<ExitCode, CliError> {
-    let mut nes = Nes::new(super::load_cart(&args.rom)?);
+    let mut nes = Nes::new(crate::rom_path::load_cart_file(&args.rom)?);
     if let Some(pc) = args.start_pc {
         let regs = conformance::trace::automation_start(&nes, pc);
         nes.cpu_mut().set_registers(regs);
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    crate::interrupt::install();
+    let mut out = Stdout::new();
     let mut write_error = None;
     let result = conformance::trace::trace(&mut nes, args.lines, |line| {
-        if write_error.is_none() {
-            if let Err(e) = writeln!(out, "{line}") {
+        if crate::interrupt::interrupted() {
+            return ControlFlow::Break(());
+        }
+        match outln!(out, "{line}") {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
                 write_error = Some(e);
+                ControlFlow::Break(())
             }
         }
     });
-    // A closed pipe (e.g. `| head`) ends the trace quietly.
-    if let Some(e) = write_error.or_else(|| out.flush().err()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Ok(ExitCode::SUCCESS);
-        }
-        return Err(CliError::Other(format!("writing the trace: {e}")));
+    if let Some(e) = write_error {
+        return Err(e);
     }
+    out.finish()?;
     match result {
+        Ok(()) if crate::interrupt::interrupted() => Ok(ExitCode::from(INTERRUPTED)),
         Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) => {
-            eprintln!("tetris-nes: trace stopped: {e}");
-            Ok(ExitCode::from(1))
-        }
+        Err(e) => Err(CliError::Other(format!("trace stopped: {e}"))),
     }
 }

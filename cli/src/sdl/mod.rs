@@ -26,6 +26,14 @@ fn sdl_err(what: &str) -> impl Fn(String) -> CliError + '_ {
     move |e| CliError::Other(format!("SDL: {what}: {e}"))
 }
 
+fn no_display() -> CliError {
+    CliError::Other(
+        "no display to open a window on (DISPLAY is not set): play with -m random (without \
+         --render), or run under a display"
+            .into(),
+    )
+}
+
 /// What the player asked for since the last poll.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Commands {
@@ -64,9 +72,30 @@ impl std::fmt::Debug for Frontend {
 impl Frontend {
     /// Opens a window `scale` times the NES screen, and the sound device if `audio` (without
     /// one, frames are paced by a timer).
+    ///
+    /// Without a display (no `DISPLAY` or `WAYLAND_DISPLAY`, and `SDL_VIDEODRIVER` not set
+    /// to choose a driver) this is one error line before SDL is started, so neither SDL nor
+    /// the sound libraries print anything; a driver that shows nothing (SDL's `offscreen`
+    /// or `dummy`) is an error too unless `SDL_VIDEODRIVER` asked for it (the tests do).
     pub fn new(title: &str, scale: u32, audio: bool) -> Result<Frontend, CliError> {
+        let chosen = std::env::var_os("SDL_VIDEODRIVER").is_some_and(|v| !v.is_empty());
+        let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+        if !chosen && !display {
+            return Err(no_display());
+        }
         let sdl = sdl2::init().map_err(sdl_err("init"))?;
-        let video = sdl.video().map_err(sdl_err("video"))?;
+        let video = sdl.video().map_err(|e| {
+            if chosen {
+                CliError::Other(format!("SDL: video: {e}"))
+            } else {
+                no_display()
+            }
+        })?;
+        if !chosen && matches!(video.current_video_driver(), "offscreen" | "dummy") {
+            return Err(no_display());
+        }
         let scale = scale.clamp(1, 16);
         let window = video
             .window(title, WIDTH * scale, HEIGHT * scale)

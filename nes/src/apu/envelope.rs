@@ -19,6 +19,15 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// Checks a loaded state: the volume/period field, the divider and the decay level are
+    /// 4 bits (`field` names the channel).
+    pub(crate) fn validate(&self, field: &str) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::ensure_max;
+        ensure_max(self.param, 15, format_args!("{field}.envelope.param"))?;
+        ensure_max(self.divider, 15, format_args!("{field}.envelope.divider"))?;
+        ensure_max(self.decay, 15, format_args!("{field}.envelope.decay"))
+    }
+
     /// Bits 5–0 of the channel's first register (bit 5 doubles as the length-counter halt).
     pub fn write_control(&mut self, val: u8) {
         self.looping = val & 0x20 != 0;

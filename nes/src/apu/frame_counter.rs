@@ -14,6 +14,14 @@
 //! pairing. Selecting 5-step mode clocks the quarter and half frame units at once. These
 //! figures reproduce blargg's measurements ("Step 1 at 7459 … set frame irq at
 //! 29830–29832" after the write).
+//!
+//! The IRQ flag (bit 6 of `$4015`) and the IRQ line are two things. The last three steps of
+//! the 4-step sequence raise the flag whatever the inhibit bit says, and the third of them
+//! then sets it to "not inhibited": with inhibit set, `$4015` shows the flag for exactly two
+//! cycles and no IRQ happens. The line follows the flag (when not inhibited) with a cycle of
+//! latency. A `$4015` read clears both, but only at the next APU half that follows a "put"
+//! cycle (odd cycles here): a read on an even cycle leaves the flag readable for one more
+//! cycle. AccuracyCoin's "Frame Counter IRQ" test measures all of these.
 //! <https://www.nesdev.org/wiki/APU_Frame_Counter>
 
 use serde::{Deserialize, Serialize};
@@ -55,11 +63,15 @@ const FIVE_STEP_PERIOD: u64 = 37282;
 pub struct FrameCounter {
     five_step: bool,
     irq_inhibit: bool,
+    /// The interrupt flag as `$4015` bit 6 shows it.
     pub(super) irq_flag: bool,
-    /// First cycle whose end-of-cycle interrupt poll sees the flag: the CPU's IRQ input lags
-    /// the flag as `$4015` reads see it by one cycle (blargg's 08.irq_timing: the handler
-    /// runs 29833 cycles after the write, the flag reads set from 29831).
+    /// First cycle whose end-of-cycle interrupt poll sees the IRQ line asserted (`u64::MAX`:
+    /// not asserted): the CPU's IRQ input lags the flag as `$4015` reads see it by one cycle
+    /// (blargg's 08.irq_timing: the handler runs 29833 cycles after the write, the flag reads
+    /// set from 29831).
     pub(super) line_from: u64,
+    /// A `$4015` read's clear of flag and line, due at the end of this (odd) cycle.
+    clear_at: Option<u64>,
     /// CPU cycle at which the current sequence started.
     base: u64,
     /// Index of the next step in the current sequence.
@@ -70,7 +82,51 @@ pub struct FrameCounter {
     last_write: u8,
 }
 
+#[cfg(test)]
 impl FrameCounter {
+    pub(crate) fn set_index_for_test(&mut self, v: usize) {
+        self.index = v;
+    }
+}
+
+impl FrameCounter {
+    /// Checks a loaded state against the APU's clock `now`: a step index inside the
+    /// sequence, the sequence started at most 3 cycles ahead (a `$4017` write taking effect)
+    /// and its next step not in the past, a pending write taking effect within 3 cycles, and
+    /// the IRQ line's start at most 2 cycles after a step.
+    pub(crate) fn validate(&self, now: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        let seq = self.sequence();
+        ensure_max(self.index, seq.len() - 1, "apu.frame_counter.index")?;
+        ensure(
+            self.base <= now + 3 && self.base + seq[self.index].0 + 1 >= now,
+            "apu.frame_counter.base",
+            self.base,
+            format_args!("a sequence start whose next step is not before the APU's {now}"),
+        )?;
+        if let Some((at, _)) = self.pending {
+            ensure(
+                at <= now + 3 && at + 1 >= now,
+                "apu.frame_counter.pending",
+                at,
+                format_args!("within 3 cycles of the APU's {now}"),
+            )?;
+        }
+        if let Some(at) = self.clear_at {
+            ensure(
+                at <= now + 3 && at + 3 >= now,
+                "apu.frame_counter.clear_at",
+                at,
+                format_args!("within 3 cycles of the APU's {now}"),
+            )?;
+        }
+        // u64::MAX: the line is not asserted.
+        if self.line_from != u64::MAX {
+            ensure_max(self.line_from, now + 3, "apu.frame_counter.line_from")?;
+        }
+        Ok(())
+    }
+
     /// The state after `$4017 = val` took effect at cycle `at`, before the first step
     /// (for power-on, where the write is notionally a few cycles before cycle 0).
     #[must_use]
@@ -79,7 +135,8 @@ impl FrameCounter {
             five_step: false,
             irq_inhibit: false,
             irq_flag: false,
-            line_from: 0,
+            line_from: u64::MAX,
+            clear_at: None,
             base: 0,
             index: 0,
             pending: None,
@@ -95,7 +152,7 @@ impl FrameCounter {
         self.five_step = val & 0x80 != 0;
         self.irq_inhibit = val & 0x40 != 0;
         if self.irq_inhibit {
-            self.irq_flag = false;
+            self.clear_irq();
         }
         self.base = at;
         self.index = 0;
@@ -111,10 +168,14 @@ impl FrameCounter {
         self.last_write = val;
         // The inhibit flag clears the IRQ flag at once; the mode switch waits.
         if val & 0x40 != 0 {
-            self.irq_flag = false;
+            self.clear_irq();
             self.irq_inhibit = true;
         } else {
             self.irq_inhibit = false;
+            if self.irq_flag {
+                // A flag raised while inhibited now drives the line too.
+                self.line_from = self.line_from.min(now + 2);
+            }
         }
         let delay = if now & 1 == 1 { 2 } else { 3 };
         self.pending = Some((now + delay, val));
@@ -127,7 +188,7 @@ impl FrameCounter {
 
     /// Restarts as if `val` had been written to `$4017` at cycle `write` (reset).
     pub fn restart(&mut self, val: u8, write: u64) {
-        self.irq_flag = false;
+        self.clear_irq();
         self.last_write = val;
         let delay = if write & 1 == 1 { 2 } else { 3 };
         self.pending = None;
@@ -146,19 +207,38 @@ impl FrameCounter {
         self.base + self.sequence()[self.index].0
     }
 
+    /// Clears the flag and the line at once.
+    fn clear_irq(&mut self) {
+        self.irq_flag = false;
+        self.line_from = u64::MAX;
+        self.clear_at = None;
+    }
+
+    /// A `$4015` read during cycle `now`: flag and line clear at the end of the first odd
+    /// cycle from `now` on (the APU half that follows a "put" cycle).
+    pub fn read_clear(&mut self, now: u64) {
+        if self.irq_flag || self.line_from != u64::MAX {
+            self.clear_at = Some(now | 1);
+        }
+    }
+
     /// CPU cycle of the next thing the frame counter does.
     #[must_use]
     pub fn next_event(&self) -> u64 {
         let step = self.next_step_cycle();
+        let clear = self.clear_at.unwrap_or(u64::MAX);
         match self.pending {
-            Some((at, _)) => at.min(step),
-            None => step,
+            Some((at, _)) => at.min(step).min(clear),
+            None => step.min(clear),
         }
     }
 
-    /// CPU cycle after which the IRQ flag may next change on its own, or `u64::MAX`.
+    /// CPU cycle after which the IRQ line may next change on its own, or `u64::MAX`.
     #[must_use]
     pub fn next_irq_event(&self) -> u64 {
+        if let Some(at) = self.clear_at {
+            return at;
+        }
         if let Some((at, _)) = self.pending {
             return at.min(self.next_step_cycle());
         }
@@ -190,13 +270,27 @@ impl FrameCounter {
             half: false,
             irq: false,
         };
+        if self.clear_at == Some(at) {
+            // Before this cycle's step, which may raise the flag again.
+            self.clear_irq();
+        }
         if self.next_step_cycle() == at {
             let seq = self.sequence();
             let (_, step) = seq[self.index];
             out = step;
-            if step.irq && !self.irq_inhibit && !self.irq_flag {
-                self.irq_flag = true;
-                self.line_from = at + 2;
+            if step.irq {
+                let last = self.index + 1 == seq.len();
+                if last && self.irq_inhibit {
+                    self.irq_flag = false;
+                } else {
+                    self.irq_flag = true;
+                    if !self.irq_inhibit {
+                        // The line follows the flag a cycle later (the last step drives it
+                        // directly, in step with the flag it raised two cycles before).
+                        let from = if last { at + 1 } else { at + 2 };
+                        self.line_from = self.line_from.min(from);
+                    }
+                }
             }
             self.index += 1;
             if self.index == seq.len() {

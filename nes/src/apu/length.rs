@@ -31,6 +31,24 @@ pub struct LengthCounter {
 }
 
 impl LengthCounter {
+    /// Checks a loaded state: the counter and a pending reload hold at most the table's
+    /// largest value, and a reload's value is one of the table's (`field` names the
+    /// channel).
+    pub(crate) fn validate(&self, field: &str) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        ensure_max(self.counter, 254, format_args!("{field}.length.counter"))?;
+        if let Some((value, before)) = self.pending_reload {
+            ensure(
+                LENGTH_TABLE.contains(&value),
+                format_args!("{field}.length.pending_reload"),
+                value,
+                "a value of the length table",
+            )?;
+            ensure_max(before, 254, format_args!("{field}.length.pending_reload"))?;
+        }
+        Ok(())
+    }
+
     #[must_use]
     pub fn active(&self) -> bool {
         self.counter > 0

@@ -50,6 +50,11 @@ pub const SAMPLE_RATE_48K: u32 = 48_000;
 /// at power-on (see [`Apu::new`]) and after reset.
 const RESET_4017_LEAD: u64 = 3;
 
+/// How far a loaded APU's clock may lag the CPU's: the bus catches the APU up at every
+/// register access and frame end, so 2^32 cycles (40 minutes) is far beyond any real state,
+/// and catching up over it (frame-counter step by step) stays short.
+const MAX_LAG: u64 = 1 << 32;
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Apu {
     pulse1: Pulse,
@@ -60,7 +65,8 @@ pub struct Apu {
     frame: FrameCounter,
     /// Cycles before this one have been run.
     now: u64,
-    /// Audio output, when enabled.
+    /// Audio output, when enabled: output, not state, so a save state carries none.
+    #[serde(skip)]
     audio: Option<Resampler>,
     /// The mixed level last handed to `audio`.
     level: f32,
@@ -69,6 +75,16 @@ pub struct Apu {
 impl Default for Apu {
     fn default() -> Apu {
         Apu::new()
+    }
+}
+
+#[cfg(test)]
+impl Apu {
+    pub(crate) fn dmc_mut_for_test(&mut self) -> &mut Dmc {
+        &mut self.dmc
+    }
+    pub(crate) fn frame_mut_for_test(&mut self) -> &mut FrameCounter {
+        &mut self.frame
     }
 }
 
@@ -98,10 +114,35 @@ impl Apu {
     pub fn reset(&mut self) {
         let now = self.now;
         self.write_status(0);
-        self.dmc.irq_flag = false;
+        self.dmc.reset();
         let val = self.frame.last_write();
         self.frame.restart(val, now.saturating_sub(RESET_4017_LEAD));
         self.update_output(now);
+    }
+
+    /// Checks a loaded state (see [`crate::savestate`]) against the CPU's cycle count: the
+    /// APU's clock at most a long catch-up behind it (never ahead), then each unit's fields
+    /// (their `validate`s) and the mixer level.
+    pub(crate) fn validate(&self, cycles: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::ensure;
+        ensure(
+            self.now <= cycles + 1 && self.now + MAX_LAG >= cycles,
+            "apu.now",
+            self.now,
+            format_args!("within {MAX_LAG} cycles before the CPU's {cycles}"),
+        )?;
+        self.pulse1.validate("apu.pulse1")?;
+        self.pulse2.validate("apu.pulse2")?;
+        self.triangle.validate()?;
+        self.noise.validate()?;
+        self.dmc.validate(self.now)?;
+        self.frame.validate(self.now)?;
+        ensure(
+            (0.0..=1.0).contains(&self.level),
+            "apu.level",
+            self.level,
+            "a mixer level in 0..=1",
+        )
     }
 
     /// Turns audio output on at `sample_rate` Hz (e.g. [`SAMPLE_RATE_44K`]) or off (`None`).
@@ -148,9 +189,8 @@ impl Apu {
         loop {
             let fc_at = self.frame.next_event();
             let dmc_at = self.dmc.next_change();
-            // A delayed start is released during the cycle before the request shows.
-            let dma_at = self.dmc.dma_start().map_or(u64::MAX, |at| at - 1);
-            let mut at = fc_at.min(dmc_at).min(dma_at);
+            let delayed_at = self.dmc.next_delayed();
+            let mut at = fc_at.min(dmc_at).min(delayed_at);
             if audio {
                 at = at
                     .min(self.pulse1.next_tick)
@@ -161,16 +201,18 @@ impl Apu {
             if at >= cycle {
                 break;
             }
-            if fc_at == at {
-                let step = self.frame.run_event(at);
-                self.clock_frame(step);
-            }
+            // Within one cycle's APU work: the DMC timer (even cycles), the delayed `$4015`
+            // effects, then the frame counter.
             if dmc_at == at {
                 self.dmc.skip_to(at);
                 self.dmc.tick();
             }
-            if dma_at == at {
-                self.dmc.release_dma();
+            if delayed_at == at {
+                self.dmc.run_delayed(at);
+            }
+            if fc_at == at {
+                let step = self.frame.run_event(at);
+                self.clock_frame(step);
             }
             if audio {
                 if self.pulse1.next_tick == at {
@@ -235,11 +277,8 @@ impl Apu {
     #[must_use]
     pub fn next_event(&self) -> u64 {
         let fc = self.frame.next_irq_event();
-        let dmc = match self.dmc.dma_start() {
-            Some(at) => at,
-            None => self.dmc.next_refill().map_or(u64::MAX, |at| at + 1),
-        };
-        let line = if self.frame.irq_flag && self.now < self.frame.line_from {
+        let dmc = self.dmc.next_dma_event();
+        let line = if self.now < self.frame.line_from {
             self.frame.line_from
         } else {
             u64::MAX
@@ -250,7 +289,7 @@ impl Apu {
     /// A CPU read of `$4015` (the bus has caught up first). Clears the frame IRQ flag.
     pub fn read_status(&mut self) -> u8 {
         let status = self.peek_status();
-        self.frame.irq_flag = false;
+        self.frame.read_clear(self.now);
         status
     }
 
@@ -294,18 +333,20 @@ impl Apu {
     /// Whether the APU holds the CPU's IRQ line low (frame or DMC interrupt).
     #[must_use]
     pub fn irq_line(&self) -> bool {
-        (self.frame.irq_flag && self.now >= self.frame.line_from) || self.dmc.irq_flag
+        self.now >= self.frame.line_from || self.dmc.irq_flag
     }
 
-    /// The address of the sample byte the DMC wants fetched now, if any.
+    /// The address of the sample byte the DMA unit is to fetch for the DMC in the cycle the
+    /// APU has been run to, if any.
     #[must_use]
     pub fn dmc_dma_request(&self) -> Option<u16> {
-        self.dmc.dma_request()
+        self.dmc.dma_request(self.now)
     }
 
-    /// The byte fetched for [`Self::dmc_dma_request`].
+    /// The byte the DMA unit fetched for [`Self::dmc_dma_request`] during the cycle the APU
+    /// has been run to (before that cycle's own APU work).
     pub fn dmc_dma_complete(&mut self, val: u8) {
-        self.dmc.dma_complete(val);
+        self.dmc.dma_complete(val, self.now);
     }
 }
 

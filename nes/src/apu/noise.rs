@@ -40,6 +40,21 @@ impl Default for Noise {
 }
 
 impl Noise {
+    /// Checks a loaded state: period index 0–15, a 15-bit shift register that is not 0 (the
+    /// hardware's never is), and the length counter and envelope.
+    pub(crate) fn validate(&self) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        ensure_max(self.period_index, 15, "apu.noise.period_index")?;
+        ensure(
+            (1..=0x7FFF).contains(&self.lfsr),
+            "apu.noise.lfsr",
+            self.lfsr,
+            "1..=32767",
+        )?;
+        self.length.validate("apu.noise")?;
+        self.envelope.validate("apu.noise")
+    }
+
     pub fn write(&mut self, reg: u16, val: u8, racing: bool) {
         match reg {
             0 => {

@@ -32,6 +32,18 @@ pub struct Pulse {
 }
 
 impl Pulse {
+    /// Checks a loaded state: duty 0–3, sequencer step 0–7, an 11-bit period, and the
+    /// length counter, envelope and sweep (`field` names the channel).
+    pub(crate) fn validate(&self, field: &str) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::ensure_max;
+        ensure_max(self.duty, 3, format_args!("{field}.duty"))?;
+        ensure_max(self.step, 7, format_args!("{field}.step"))?;
+        ensure_max(self.period, 0x7FF, format_args!("{field}.period"))?;
+        self.length.validate(field)?;
+        self.envelope.validate(field)?;
+        self.sweep.validate(field)
+    }
+
     /// `ones_complement`: pulse 1's sweep negation.
     #[must_use]
     pub fn new(ones_complement: bool) -> Pulse {

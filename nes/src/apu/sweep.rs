@@ -21,6 +21,15 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// Checks a loaded state: period, shift and divider are 3 bits (`field` names the
+    /// channel).
+    pub(crate) fn validate(&self, field: &str) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::ensure_max;
+        ensure_max(self.period, 7, format_args!("{field}.sweep.period"))?;
+        ensure_max(self.shift, 7, format_args!("{field}.sweep.shift"))?;
+        ensure_max(self.divider, 7, format_args!("{field}.sweep.divider"))
+    }
+
     #[must_use]
     pub fn new(ones_complement: bool) -> Sweep {
         Sweep {

@@ -71,9 +71,29 @@ fn frame_irq_is_raised_29830_cycles_after_an_aligned_4017_write() {
     apu.run_to(W + 29832);
     assert!(apu.irq_line());
     assert_eq!(apu.read_status() & 0x40, 0x40);
-    // Set again on the following cycle.
+    // That read (an odd cycle) clears the flag at the end of its cycle, but the last step
+    // of the sequence raises it again in the same APU half.
     assert_eq!(read(&mut apu, W + 29833) & 0x40, 0x40);
-    assert_eq!(read(&mut apu, W + 29834) & 0x40, 0);
+    // A read on an even cycle clears it only at the end of the next (odd) cycle.
+    assert_eq!(read(&mut apu, W + 29834) & 0x40, 0x40);
+    assert!(apu.irq_line());
+    assert_eq!(read(&mut apu, W + 29835) & 0x40, 0);
+    assert!(!apu.irq_line());
+}
+
+#[test]
+fn inhibited_frame_irq_flag_shows_for_two_cycles_without_irq() {
+    let mut apu = fresh();
+    write(&mut apu, W, 0x4017, 0x40);
+    let flags: Vec<u8> = (29829..=29833)
+        .map(|t| {
+            apu.run_to(W + t);
+            apu.peek_status() & 0x40
+        })
+        .collect();
+    // Raised by the steps 29828 and 29829 after the sequence start (W + 2), dropped by the
+    // third: visible to reads in W + 29831 and W + 29832 only.
+    assert_eq!(flags, [0, 0, 0x40, 0x40, 0]);
     assert!(!apu.irq_line());
 }
 
@@ -188,11 +208,12 @@ fn dmc_plays_a_one_byte_sample_and_raises_its_irq() {
     write(&mut apu, 102, 0x4013, 0x00); // 1 byte
     write(&mut apu, 105, 0x4015, 0x10);
     assert_eq!(apu.peek_status() & 0x10, 0x10);
-    // The reader starts 2 cycles after a write on an odd cycle.
-    assert_eq!(apu.next_event(), 107);
-    apu.run_to(106);
-    assert_eq!(apu.dmc_dma_request(), None);
+    // The load byte is wanted from the end of the 2nd cycle after a write on an odd cycle:
+    // the DMA halts the CPU in the 3rd.
+    assert_eq!(apu.next_event(), 108);
     apu.run_to(107);
+    assert_eq!(apu.dmc_dma_request(), None);
+    apu.run_to(108);
     assert_eq!(apu.dmc_dma_request(), Some(0xFFC0));
     apu.dmc_dma_complete(0x55);
     assert_eq!(apu.dmc_dma_request(), None);
@@ -252,6 +273,16 @@ fn script() -> Script {
         (50_000, 0x4010, Some(0x8F)),
         (50_002, 0x4013, Some(0x01)),
         (50_003, 0x4015, Some(0x1F)),
+        // The DMC disabled and enabled again around its DMAs (delayed enable bit, aborts,
+        // load DMAs, the one-cycle implicit abort).
+        (50_401, 0x4015, Some(0x0F)),
+        (50_404, 0x4015, Some(0x1F)),
+        (50_470, 0x4015, Some(0x0F)),
+        (50_471, 0x4015, Some(0x1F)),
+        (50_530, 0x4015, Some(0x0F)),
+        (50_532, 0x4010, Some(0x0F)),
+        (50_600, 0x4015, Some(0x1F)),
+        (50_607, 0x4015, Some(0x1F)),
         (60_000, 0x4015, None),
         (60_001, 0x4015, Some(0x0F)),
         (70_000, 0x4017, Some(0x00)),
@@ -392,6 +423,12 @@ fn save_state_round_trip_continues_identically() {
     apu.run_to(W + 20_000);
     let bytes = postcard::to_allocvec(&apu).expect("serializes");
     let mut restored: Apu = postcard::from_bytes(&bytes).expect("deserializes");
+    // Sound output is output, not state (a state carries no resampler): a loaded APU's sound
+    // starts afresh where it is turned on, as the original's does when restarted there.
+    assert_eq!(restored.audio_rate(), None);
+    restored.set_audio(Some(SAMPLE_RATE_44K));
+    apu.set_audio(None);
+    apu.set_audio(Some(SAMPLE_RATE_44K));
     let mut out = (Vec::new(), Vec::new());
     let mut audio = (Vec::new(), Vec::new());
     for (a, out, audio) in [

@@ -28,6 +28,21 @@ pub struct Triangle {
 }
 
 impl Triangle {
+    /// Checks a loaded state: the 7-bit linear counter and its reload value, sequencer step
+    /// 0–31, an 11-bit period, and the length counter.
+    pub(crate) fn validate(&self) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::ensure_max;
+        ensure_max(
+            self.linear_reload_value,
+            0x7F,
+            "apu.triangle.linear_reload_value",
+        )?;
+        ensure_max(self.linear, 0x7F, "apu.triangle.linear")?;
+        ensure_max(self.step, 31, "apu.triangle.step")?;
+        ensure_max(self.period, 0x7FF, "apu.triangle.period")?;
+        self.length.validate("apu.triangle")
+    }
+
     pub fn write(&mut self, reg: u16, val: u8, racing: bool) {
         match reg {
             0 => {

@@ -48,6 +48,31 @@ pub(crate) struct Mmc1 {
 }
 
 impl Mmc1 {
+    /// Checks a loaded state against the CPU's cycle count: the registers are 5 bits, the
+    /// shift register holds `count` (0–4) bits, and the last write is not in the future.
+    pub(crate) fn validate(&self, cycles: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        ensure_max(self.count, 4, "cart.mmc1.count")?;
+        ensure(
+            u16::from(self.shift) < 1 << self.count,
+            "cart.mmc1.shift",
+            self.shift,
+            format_args!("{} bits", self.count),
+        )?;
+        for (field, v) in [
+            ("cart.mmc1.control", self.control),
+            ("cart.mmc1.chr0", self.chr0),
+            ("cart.mmc1.chr1", self.chr1),
+            ("cart.mmc1.prg", self.prg),
+        ] {
+            ensure_max(v, 0x1F, field)?;
+        }
+        if let Some(at) = self.last_write {
+            ensure_max(at, cycles, "cart.mmc1.last_write")?;
+        }
+        Ok(())
+    }
+
     /// Power-on state: PRG mode 3 (last bank fixed at $C000), so the reset vector is in
     /// the last bank whatever else the registers hold.
     pub(crate) fn new() -> Mmc1 {

@@ -65,18 +65,10 @@ pub enum Mirroring {
 /// a four-screen board adds. The PPU owns all of it; the cartridge only maps addresses.
 pub const NAMETABLE_RAM_SIZE: usize = 4096;
 
-/// SHA-1 of the whole `Tetris (USA).nes` file this project is built around.
-pub const TETRIS_SHA1: [u8; 20] = [
-    0x77, 0x74, 0x78, 0x40, 0x54, 0x1b, 0xfc, 0x62, 0xa2, 0x8a, 0x59, 0x57, 0x69, 0x2a, 0x98, 0xc5,
-    0x50, 0xbd, 0x6b, 0x2b,
-];
-
-/// [`TETRIS_SHA1`] as lower-case hex.
-pub const TETRIS_SHA1_HEX: &str = "77747840541bfc62a28a5957692a98c550bd6b2b";
-
 const KIB: usize = 1024;
 
-/// Lower-case hex of a digest, for printing [`Cart::sha1`] and friends.
+/// Lower-case hex of a digest, for printing [`Cart::sha1`] and friends: the one hex
+/// formatter of the workspace (save-state errors, `tetris_env`'s ROM checks, `rom info`).
 #[must_use]
 pub fn hex(bytes: &[u8]) -> String {
     use fmt::Write;
@@ -261,6 +253,19 @@ pub struct CartState {
     mapper: Mapper,
     prg_ram: Vec<u8>,
     chr_ram: Vec<u8>,
+}
+
+impl CartState {
+    /// Checks a loaded state (see [`crate::savestate`]) against the CPU's cycle count: the
+    /// board's registers (NROM has none; UxROM's and CNROM's bank latches take any byte, the
+    /// bank number wraps to the ROM's size). The memory sizes are checked against the
+    /// cartridge by [`Cart::set_state`].
+    pub(crate) fn validate(&self, cycles: u64) -> Result<(), crate::savestate::StateError> {
+        match &self.mapper {
+            Mapper::Mmc1(m) => m.validate(cycles),
+            Mapper::Nrom(_) | Mapper::Uxrom(_) | Mapper::Cnrom(_) => Ok(()),
+        }
+    }
 }
 
 /// A cartridge: ROM (shared), RAM and mapper registers.
@@ -645,12 +650,6 @@ impl Cart {
     #[must_use]
     pub fn rom_crc32(&self) -> u32 {
         self.info.rom_crc32
-    }
-
-    /// Whether this is the `Tetris (USA)` file the Tetris environment supports.
-    #[must_use]
-    pub fn is_supported_tetris(&self) -> bool {
-        self.info.sha1 == TETRIS_SHA1
     }
 
     /// PRG RAM ($6000–$7FFF, all banks; empty if the board has none), e.g. for battery saves.

@@ -134,17 +134,21 @@ impl Cpu {
 
     /// The unstable stores SHY, SHX, SHA (AHX) and SHS (TAS): the value is `val & (H + 1)`
     /// with H the high byte of the base address, and when the index crosses a page that
-    /// value also replaces the high byte of the target address.
+    /// value also replaces the high byte of the target address. If a DMA halts the CPU on
+    /// the dummy read (RDY low two cycles before the write), H + 1 drops out of the value
+    /// (it is `val` itself); the address is formed as usual (AccuracyCoin, SH* error 7).
     /// <https://www.nesdev.org/wiki/CPU_unofficial_opcodes>
     #[inline]
     pub(super) fn store_high_and<B: CpuBus>(&mut self, bus: &mut B, base: u16, index: u8, val: u8) {
+        let before = bus.cycles();
         let addr = self.indexed(bus, base, index, true);
-        let value = val & ((base >> 8) as u8).wrapping_add(1);
+        let high = val & ((base >> 8) as u8).wrapping_add(1);
         let addr = if (addr ^ base) & 0xFF00 != 0 {
-            (u16::from(value) << 8) | (addr & 0x00FF)
+            (u16::from(high) << 8) | (addr & 0x00FF)
         } else {
             addr
         };
+        let value = if bus.cycles() - before > 1 { val } else { high };
         self.write(bus, addr, value);
     }
 }

@@ -11,7 +11,10 @@
 //! halted CPU keeps driving that address), so a DMA during a `$2007` or `$4016` read has
 //! visible side effects. The interrupt lines are sampled after every DMA cycle too.
 //! The CPU only halts on a read: a DMA requested during write cycles waits for the next
-//! read.
+//! read. The DMC can withdraw its request at any cycle (the channel disabled by `$4015`, a
+//! one-cycle "implicit abort" DMA): the DMC part then stops where it is. The DMA unit's own
+//! reads go through [`CpuBus::dma_read`] with the CPU's address, which decides whether the
+//! APU registers answer them.
 //! <https://www.nesdev.org/wiki/DMA>, <https://www.nesdev.org/wiki/PPU_registers#OAMDMA>
 
 use super::{Cpu, CpuBus};
@@ -58,10 +61,12 @@ impl Cpu {
                 _ => {}
             }
             let get = bus.cycles() & 1 == 0;
+            // The whole-transfer shortcut knows nothing of APU register conflicts.
             if get
                 && oam_running
                 && oam_step == 0
                 && !dmc_running
+                && !(0x4000..=0x401F).contains(&cpu_addr)
                 && bus.oam_dma_burst(oam_page_num)
             {
                 // The lines did not move during the burst: two polls leave the latches
@@ -74,12 +79,11 @@ impl Cpu {
             dmc_waits = dmc_waits.saturating_sub(1);
             if get && dmc_ready {
                 let addr = bus.dmc_dma_request().unwrap_or(cpu_addr);
-                let v = bus.read(addr);
+                bus.dmc_dma_fetch(addr, cpu_addr, oam_running);
                 self.poll(bus);
-                bus.dmc_dma_complete(v);
                 dmc_running = false;
             } else if get && oam_running && oam_step & 1 == 0 {
-                latch = bus.read(oam_base | (oam_step >> 1));
+                latch = bus.dma_read(oam_base | (oam_step >> 1), cpu_addr, true);
                 self.poll(bus);
                 oam_step += 1;
             } else if !get && oam_running && oam_step & 1 == 1 {

@@ -302,30 +302,31 @@ impl Cpu {
 
     /// Conditional branch: 2 cycles, +1 if taken, +1 more if the target is in another page.
     ///
-    /// A taken branch polls interrupts during its operand cycle and, if it crosses a page,
-    /// during the fix-up cycle, but not during the cycle in between. So an interrupt first
-    /// seen at the end of the operand cycle of a taken branch that stays in its page waits
-    /// until after the next instruction. blargg's `branch_delays_irq` tests this for IRQ;
-    /// the nesdev wiki and blargg state the same for NMI (Mesen2 only delays IRQ).
+    /// A branch polls interrupts before its operand cycle (what was sampled at the end of
+    /// the opcode fetch) and, if it crosses a page, again before the fix-up cycle, but not
+    /// before the cycle in between. So a taken branch that stays in its page decides on
+    /// the first poll alone: an interrupt first seen later (at the end of the operand cycle,
+    /// or during a DMA that halts the third cycle) waits until after the next instruction.
+    /// blargg's `branch_delays_irq` tests this for IRQ; the nesdev wiki and blargg state the
+    /// same for NMI (Mesen2 only delays IRQ). Across a page, an IRQ found by the first poll is
+    /// taken even if the line has gone by the second (AccuracyCoin, interrupt flag latency E).
     /// <https://www.nesdev.org/wiki/CPU_interrupts#Branch_instructions_and_interrupts>
     #[inline(always)]
     fn branch<B: CpuBus>(&mut self, bus: &mut B, taken: bool) {
         let offset = self.fetch(bus);
         if taken {
-            let new_irq = self.run_irq && !self.prev_run_irq;
-            let new_nmi = self.need_nmi && !self.prev_need_nmi;
+            // The first poll: sampled at the end of the opcode fetch.
+            let (irq, nmi) = (self.prev_run_irq, self.prev_need_nmi);
             let pc = self.regs.pc;
             self.read(bus, pc);
             let target = pc.wrapping_add(offset as i8 as u16);
             if (target ^ pc) & 0xFF00 != 0 {
                 self.read(bus, (pc & 0xFF00) | (target & 0x00FF));
+                self.prev_run_irq |= irq;
+                self.prev_need_nmi |= nmi;
             } else {
-                if new_irq {
-                    self.prev_run_irq = false;
-                }
-                if new_nmi {
-                    self.prev_need_nmi = false;
-                }
+                self.prev_run_irq = irq;
+                self.prev_need_nmi = nmi;
             }
             self.regs.pc = target;
         }

@@ -52,10 +52,18 @@ pub trait CpuBus {
     fn dma_pending(&self) -> bool;
     /// Takes the page of a pending OAM DMA (set by a write to $4014).
     fn take_oam_dma(&mut self) -> Option<u8>;
-    /// The address the DMC wants to fetch a sample byte from, if it wants one.
+    /// The address the DMC wants the DMA unit to fetch a sample byte from in the coming
+    /// cycle, if it wants one.
     fn dmc_dma_request(&self) -> Option<u16>;
-    /// Hands the fetched sample byte to the DMC.
-    fn dmc_dma_complete(&mut self, val: u8);
+    /// One DMA read cycle (an OAM DMA get) of `addr` while the halted CPU holds `cpu_addr`
+    /// on its address bus (which decides whether the APU registers answer, see
+    /// `Bus::dma_value`); `oam_running` while an OAM DMA is under way.
+    fn dma_read(&mut self, addr: u16, _cpu_addr: u16, _oam_running: bool) -> u8 {
+        self.read(addr)
+    }
+    /// The DMC's get cycle: reads `addr` as [`CpuBus::dma_read`] does and hands the byte to
+    /// the DMC within the same cycle; returns it.
+    fn dmc_dma_fetch(&mut self, addr: u16, cpu_addr: u16, oam_running: bool) -> u8;
     /// Performs a whole OAM DMA transfer from `page` (256 get/put pairs, 512 cycles starting
     /// on a get cycle) at once, if the bus can do so with exactly the same effects as cycle
     /// by cycle and no interrupt line or DMA request can change meanwhile; returns whether
@@ -139,6 +147,20 @@ pub struct Cpu {
 }
 
 impl Cpu {
+    /// Checks a loaded state (see [`crate::savestate`]): registers and interrupt latches
+    /// take any value; a jam can only come from one of the twelve JAM opcodes.
+    pub(crate) fn validate(&self) -> Result<(), crate::savestate::StateError> {
+        if let Some(jam) = self.jammed {
+            crate::savestate::ensure(
+                jam.opcode & 0x0F == 0x02 && !matches!(jam.opcode, 0x82 | 0xA2 | 0xC2 | 0xE2),
+                "cpu.jammed.opcode",
+                format_args!("${:02X}", jam.opcode),
+                "a JAM opcode ($02, $12, …, $F2 but $82/$A2/$C2/$E2)",
+            )?;
+        }
+        Ok(())
+    }
+
     /// Power-on state (registers as after power-up, before the reset sequence).
     #[must_use]
     pub fn new() -> Cpu {

@@ -96,9 +96,11 @@ impl CpuBus for TestBus {
             .then_some(self.dmc_addr)
     }
 
-    fn dmc_dma_complete(&mut self, val: u8) {
+    fn dmc_dma_fetch(&mut self, addr: u16, _cpu_addr: u16, _oam_running: bool) -> u8 {
+        let val = self.read(addr);
         self.dmc_done.push((self.cycles, val));
         self.dmc_from = None;
+        val
     }
 }
 
@@ -697,4 +699,23 @@ fn dmc_dma_during_a_joypad_read_repeats_that_read() {
     assert!(joypad_reads >= 3, "{log:?}");
     assert_eq!(log.last(), Some(&Read(0x4016, 0)));
     assert_eq!(bus.dmc_done.len(), 1);
+}
+
+#[test]
+fn shy_with_a_dma_on_its_dummy_read_stores_y_unmasked() {
+    // SHY $0500,X with X = 0, Y = $A5: normally Y & ($05 + 1) = $04 goes to $0500.
+    let run = |dmc_from: Option<u64>| {
+        let mut bus = TestBus::new(&[0x9C, 0x00, 0x05]);
+        bus.dmc_from = dmc_from;
+        let mut cpu = cpu_at_8000(I_SET);
+        let mut regs = cpu.registers();
+        regs.y = 0xA5;
+        cpu.set_registers(regs);
+        let (_, log) = step(&mut cpu, &mut bus);
+        (bus.mem[0x0500], log.last().copied())
+    };
+    assert_eq!(run(None), (0x04, Some(Write(0x0500, 0x04))));
+    // A DMC DMA requested at the end of cycle 3 halts the dummy read (cycle 4): the high
+    // byte of the address no longer takes part.
+    assert_eq!(run(Some(3)), (0xA5, Some(Write(0x0500, 0xA5))));
 }

@@ -52,15 +52,15 @@ pub(super) fn end(cpu: &Cpu, bus: &Bus) -> u64 {
 
 /// Why a quiet run stopped.
 pub(super) enum Exit {
-    /// The clock reached the end, or the code reached $1FFE–$7FFF.
+    /// The clock reached the end.
     Stopped,
     /// The last instruction jumped a little way back: it may have closed a loop the
     /// executor can fast-forward.
     JumpedBack,
     /// The instruction at the run's `through` address ran.
     Through,
-    /// The next instruction touches something other than RAM or ROM: it was undone and is
-    /// to run by the book.
+    /// The next instruction is to run by the book: it touched something other than RAM or
+    /// ROM (and was undone), or its code is at $1FFE–$7FFF.
     Aborted,
 }
 
@@ -100,8 +100,12 @@ pub(super) fn run(
     };
     let mut pc = cpu.registers().pc;
     let done = loop {
-        if quiet.cycles >= end || !quiet_code(pc) {
+        if quiet.cycles >= end {
             break Ok(Exit::Stopped);
+        }
+        if !quiet_code(pc) {
+            // Stopping here without running it would leave the executor where it was.
+            break Ok(Exit::Aborted);
         }
         let (regs, cycles, open_bus) = (cpu.registers(), quiet.cycles, quiet.open_bus);
         // Not jammed (`end` checked the CPU), and with every cycle quiet no interrupt can
@@ -246,5 +250,10 @@ impl CpuBus for Quiet<'_> {
         None
     }
 
-    fn dmc_dma_complete(&mut self, _val: u8) {}
+    /// Never asked (no DMA is pending in a quiet run); were it, the instruction would be
+    /// undone and run by the book.
+    fn dmc_dma_fetch(&mut self, addr: u16, _cpu_addr: u16, _oam_running: bool) -> u8 {
+        self.aborted = true;
+        self.read(addr)
+    }
 }

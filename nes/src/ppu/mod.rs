@@ -54,6 +54,13 @@ use serde::{Deserialize, Serialize};
 pub const WIDTH: usize = 256;
 pub const HEIGHT: usize = 240;
 
+/// Dots a $2001 write waits before it takes effect, counted from the dot in progress at the
+/// write (the PPU runs that dot and the next one with the old value). The real delay is 2–3
+/// PPU clocks depending on the CPU/PPU clock alignment; AccuracyCoin's "BG serial in" and
+/// "OAM corruption" tests (rendering toggled within a tile) and blargg's odd-frame timing
+/// pin it here.
+pub(crate) const MASK_DELAY: u8 = 2;
+
 /// Where the PPU stands when the console powers on, and how many vblanks it lets pass
 /// before raising the vblank flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,8 +133,12 @@ struct Background {
 /// The sprite evaluation state machine (dots 65–256 of a visible line).
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 struct SpriteEval {
-    /// The byte read from OAM on the last odd dot (also what $2004 returns then).
+    /// The byte read from OAM on the last odd dot.
     latch: u8,
+    /// What the OAM bus carries after the last dot (what $2004 returns a dot later): the
+    /// byte read on odd dots; on even dots the secondary OAM byte at the write address
+    /// (the byte just copied, or an old one once secondary OAM is full or evaluation over).
+    bus: u8,
     /// Next free byte of secondary OAM (32 = full).
     idx: u8,
     /// Sprites found in range.
@@ -138,12 +149,16 @@ struct SpriteEval {
     done: bool,
     /// The next check is the first of the line (the "sprite 0" slot).
     first: bool,
-    /// The first sprite examined was in range: slot 0 of the next line is sprite 0.
+    /// The sprite checked on dot 66 was in range: slot 0 of the next line is sprite 0. Kept
+    /// when no evaluation runs (rendering off at dot 66); the pre-render line clears it.
     sprite0: bool,
 }
 
 /// The up to eight sprites of the line being drawn, as fetched on the line before (pattern
-/// bytes already flipped horizontally).
+/// bytes already flipped horizontally). The dot-by-dot path uses them as the hardware does:
+/// `x` as down-counters (decremented on dots 1–256 until 0, rendering or not), `lo`/`hi` as
+/// shift registers (shifted, most significant bit first, while the counter is 0 and
+/// rendering is enabled). A dot 339 with rendering disabled zeroes the counters.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 struct SpriteLine {
     count: u8,
@@ -153,6 +168,9 @@ struct SpriteLine {
     attr: [u8; 8],
     lo: [u8; 8],
     hi: [u8; 8],
+    /// Counters and shift registers are as fetched: the whole-line step may draw them from
+    /// their positions.
+    pristine: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -170,6 +188,10 @@ pub struct Ppu {
 
     ctrl: u8,
     mask: u8,
+    /// A $2001 write not yet in effect: the value, and the dots still to run with the old
+    /// one (see [`MASK_DELAY`]).
+    mask_next: u8,
+    mask_delay: u8,
     vblank: bool,
     sprite0_hit: bool,
     overflow: bool,
@@ -185,6 +207,8 @@ pub struct Ppu {
     fine_x: u8,
     w: bool,
     read_buffer: u8,
+    /// A pending refill of `read_buffer`: when (master clock) and from which address.
+    read_fill: Option<(u64, u16)>,
     /// The I/O data latch ("PPU open bus") and when each bit was last driven.
     io_latch: u8,
     io_refresh: [u64; 8],
@@ -202,6 +226,13 @@ pub struct Ppu {
     bg_pending: Option<u16>,
     eval: SpriteEval,
     sprites: SpriteLine,
+    /// The odd-frame dot was skipped: on line 0's first dot every sprite shows its first
+    /// pixel (at x = 0) and shifts instead of counting down (AccuracyCoin "sprites on
+    /// scanline 0").
+    sprite_skip: bool,
+    /// OAM row to corrupt at the next rendered dot (rendering was turned off mid-line; see
+    /// `sprites.rs`).
+    oam_corrupt: Option<u8>,
     /// Per scanline, the sprites whose Y puts them in range there (bit i = sprite i);
     /// rebuilt lazily after OAM or the sprite size changes.
     #[serde(with = "crate::serde_arrays")]
@@ -298,6 +329,8 @@ impl Ppu {
             dead_frames: POWER_ON.dead_frames,
             ctrl: 0,
             mask: 0,
+            mask_next: 0,
+            mask_delay: 0,
             vblank: false,
             sprite0_hit: false,
             overflow: false,
@@ -309,6 +342,7 @@ impl Ppu {
             fine_x: 0,
             w: false,
             read_buffer: 0,
+            read_fill: None,
             io_latch: 0,
             io_refresh: [0; 8],
             vram: [0; crate::cart::NAMETABLE_RAM_SIZE],
@@ -319,6 +353,8 @@ impl Ppu {
             bg_pending: None,
             eval: SpriteEval::default(),
             sprites: SpriteLine::default(),
+            sprite_skip: false,
+            oam_corrupt: None,
             line_masks: [0; 240],
             masks_height: 0,
             headless: false,
@@ -336,10 +372,12 @@ impl Ppu {
     pub fn reset(&mut self) {
         self.ctrl = 0;
         self.mask = 0;
+        self.mask_delay = 0;
         self.w = false;
         self.t = 0;
         self.fine_x = 0;
         self.read_buffer = 0;
+        self.read_fill = None;
         self.write_ignore = true;
     }
 
@@ -358,6 +396,11 @@ impl Ppu {
             if self.skip_last_dot() {
                 continue;
             }
+            if self.mask_delay > 0 {
+                // A $2001 write is about to take effect: dot by dot until it has.
+                self.step_with_mask(mem);
+                continue;
+            }
             let avail = (target - self.master) / 4;
             if self.dot == 0 {
                 let lines = self.headless_lines(avail);
@@ -372,7 +415,7 @@ impl Ppu {
                     }
                 }
             }
-            if self.scanline == 261 && self.dot <= 320 && self.rendering() {
+            if self.scanline == 261 && self.dot <= 257 && self.rendering() {
                 let len = if self.odd_frame { 340 } else { 341 };
                 if avail >= u64::from(len - self.dot) {
                     self.run_prerender_rest(mem);
@@ -387,6 +430,7 @@ impl Ppu {
             self.step(mem);
         }
         self.settle_bg(mem);
+        self.settle_read_fill(mem);
     }
 
     /// Runs dot by dot only (the reference the faster gears are checked against).
@@ -394,7 +438,24 @@ impl Ppu {
         self.ensure_pictures();
         while self.master + 4 <= target {
             if !self.skip_last_dot() {
-                self.step(mem);
+                self.step_with_mask(mem);
+            }
+        }
+        self.settle_read_fill(mem);
+    }
+
+    /// One dot in full detail, then the count-down of a pending $2001 write.
+    #[inline]
+    fn step_with_mask<M: PpuMemory>(&mut self, mem: &mut M) {
+        self.step(mem);
+        if self.mask_delay > 0 {
+            self.mask_delay -= 1;
+            if self.mask_delay == 0 {
+                let was = self.rendering();
+                self.mask = self.mask_next;
+                if was && !self.rendering() && (self.scanline < 240 || self.scanline == 261) {
+                    self.seed_oam_corruption();
+                }
             }
         }
     }
@@ -406,8 +467,15 @@ impl Ppu {
     pub fn next_event(&self) -> u64 {
         let to_set = self.dots_until(241, 1);
         let to_clear = self.dots_until(261, 1);
+        // A pending $2001 write may change when they come (the odd-frame dot): look again
+        // once it is in effect.
+        let to_mask = if self.mask_delay > 0 {
+            u64::from(self.mask_delay) - 1
+        } else {
+            u64::MAX
+        };
         // The event is the time at which `run_to` runs that dot.
-        self.master + 4 * to_set.min(to_clear) + 4
+        self.master + 4 * to_set.min(to_clear).min(to_mask) + 4
     }
 
     /// The master time before which $2004 writes store to OAM (rendering is not under way):
@@ -415,7 +483,9 @@ impl Ppu {
     /// reaches the pre-render line when it is in post-render or vblank lines, else now.
     #[must_use]
     pub(crate) fn oam_writable_until(&self) -> u64 {
-        if !self.rendering() {
+        if self.mask_delay > 0 {
+            self.master
+        } else if !self.rendering() {
             u64::MAX
         } else if (240..=260).contains(&self.scanline) {
             self.master + 4 * self.dots_until(261, 0)
@@ -492,6 +562,67 @@ impl Ppu {
         *self = src.clone();
         self.front = front;
         self.back = back;
+    }
+
+    /// Checks a loaded state (see [`crate::savestate`]) against the CPU's master-clock time
+    /// `now`: the position and clocks (`timing.rs`), then every register at its width — the
+    /// loopy `v`/`t` 15 bits, fine X 3 bits, palette entries 6 bits, OAM attribute bytes
+    /// without bits 2–4 — and the sprite evaluation counters within secondary OAM.
+    pub(crate) fn validate(&self, now: u64) -> Result<(), crate::savestate::StateError> {
+        use crate::savestate::{ensure, ensure_max};
+        self.validate_timing(now)?;
+        ensure_max(self.v, 0x7FFF, "ppu.v")?;
+        ensure_max(self.t, 0x7FFF, "ppu.t")?;
+        ensure_max(self.fine_x, 7, "ppu.fine_x")?;
+        if let Some(v) = self.bg_pending {
+            ensure_max(v, 0x7FFF, "ppu.bg_pending")?;
+        }
+        for &c in &self.palette {
+            ensure_max(c, 0x3F, "ppu.palette")?;
+        }
+        for sprite in self.oam.chunks_exact(4) {
+            ensure(
+                sprite[2] & 0x1C == 0,
+                "ppu.oam attribute byte",
+                format_args!("${:02X}", sprite[2]),
+                "bits 2-4 clear",
+            )?;
+        }
+        ensure_max(self.eval.idx, 32, "ppu.eval.idx")?;
+        ensure_max(self.eval.found, 8, "ppu.eval.found")?;
+        ensure_max(self.eval.copy, 3, "ppu.eval.copy")?;
+        ensure_max(self.sprites.count, 8, "ppu.sprites.count")?;
+        ensure_max(self.mask_delay, MASK_DELAY, "ppu.mask_delay")?;
+        if let Some(row) = self.oam_corrupt {
+            ensure_max(row, 31, "ppu.oam_corrupt")?;
+        }
+        if let Some((at, addr)) = self.read_fill {
+            ensure_max(addr, 0x3FFF, "ppu.read_fill address")?;
+            ensure_max(at, self.master + 64, "ppu.read_fill tick")?;
+        }
+        ensure(
+            matches!(self.masks_height, 0 | 8 | 16),
+            "ppu.masks_height",
+            self.masks_height,
+            "0, 8 or 16",
+        )
+    }
+
+    /// After a load: the output settings stay `kept`'s (headless, dots only), and the
+    /// caches derived from OAM and the palette are rebuilt on first use.
+    pub(crate) fn after_load(&mut self, kept: &Ppu) {
+        self.headless = kept.headless;
+        self.dots_only = kept.dots_only;
+        self.masks_height = 0;
+        self.line_masks = [0; HEIGHT];
+        self.out_lut_key = None;
+        self.out_lut = [0; 32];
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set_position_for_test(&mut self, scanline: u16, dot: u16) {
+        self.scanline = scanline;
+        self.dot = dot;
     }
 
     /// A drawing PPU needs its pictures (a clone or a restored state has none).

@@ -5,8 +5,10 @@
 //!   until the end of the first pre-render line after power-on or reset.
 //! - $2002 PPUSTATUS: reading clears the vblank flag and `w`; a read one dot before the flag
 //!   would be set keeps it from being set that frame.
-//! - $2003/$2004 OAMADDR/OAMDATA: byte 2 of each sprite has no bits 2–4; during rendering a
-//!   read returns what sprite evaluation has on its bus and a write only bumps OAMADDR by 4.
+//! - $2003/$2004 OAMADDR/OAMDATA: byte 2 of each sprite has no bits 2–4; on visible lines
+//!   with rendering enabled a read returns what sprite evaluation has on its bus; during
+//!   rendering (pre-render line included) a write only moves OAMADDR to the next sprite
+//!   (+4, low bits cleared).
 //! - $2007 PPUDATA: reads below $3F00 go through the read buffer; palette reads are
 //!   immediate (upper two bits from open bus) and refill the buffer with the nametable byte
 //!   underneath. During rendering the access increments `v` the glitchy way (coarse X and Y).
@@ -22,6 +24,13 @@ use super::{Ppu, PpuMemory};
 /// How long an open-bus bit survives without being driven: ~600 ms of master clock
 /// (21.477 MHz).
 const OPEN_BUS_DECAY: u64 = 12_886_000;
+
+/// Master-clock ticks from the moment a $2007 read samples the bus to the PPU's refill of the
+/// read buffer (its VRAM read follows the end of the CPU read by about two dots): more than
+/// one CPU cycle, so back-to-back reads (`LDA $20F7,X` crossing into $2107, or a DMC DMA's
+/// halt cycles) see the old buffer. blargg's double_2007_read then prints one of its
+/// documented outputs ("22 44 55 66 77").
+const READ_FILL_DELAY: u64 = 16;
 
 /// Index into palette RAM: $3F10/$3F14/$3F18/$3F1C are $3F00/$3F04/$3F08/$3F0C.
 #[inline]
@@ -66,16 +75,23 @@ impl Ppu {
         }
     }
 
-    /// What $2004 returns now.
+    /// What $2004 returns now: on visible lines with rendering enabled, the byte sprite
+    /// evaluation put on the OAM bus during the previous dot (the bus is latched as a dot
+    /// begins): $FF while secondary OAM is being cleared, the OAM byte last read for
+    /// evaluation (dots 65–256), the secondary OAM byte of the sprite fetch (257–320),
+    /// secondary OAM's first byte (321–340 and dot 0). Elsewhere (the pre-render line
+    /// included), the OAM byte at OAMADDR. AccuracyCoin's "$2004 stress test" reads it on
+    /// every dot of a line.
     fn oam_data(&self) -> u8 {
-        if !self.rendering_now() {
+        if !self.rendering() || self.scanline >= 240 {
             return self.oam[usize::from(self.oam_addr)];
         }
+        // The dot whose bus value is latched now: the one before the dot in progress.
         match self.dot {
-            1..=64 => 0xFF,
-            65..=256 => self.eval.latch,
-            257..=320 => {
-                let i = usize::from(self.dot - 257);
+            2..=65 => 0xFF,
+            66..=257 => self.eval.bus,
+            258..=321 => {
+                let i = usize::from(self.dot - 258);
                 self.secondary[(i / 8) * 4 + (i % 8).min(3)]
             }
             _ => self.secondary[0],
@@ -126,18 +142,22 @@ impl Ppu {
         }
     }
 
-    pub(super) fn read_reg<M: PpuMemory>(&mut self, reg: u16, mem: &mut M) -> u8 {
+    /// Completes a $2007 buffer refill that is due by now (the PPU has been run to now).
+    #[inline]
+    pub(super) fn settle_read_fill<M: PpuMemory>(&mut self, mem: &M) {
+        if let Some((at, addr)) = self.read_fill {
+            if at <= self.master {
+                self.read_fill = None;
+                self.read_buffer = self.vram_read(addr, mem);
+            }
+        }
+    }
+
+    pub(super) fn read_reg<M: PpuMemory>(&mut self, reg: u16, _mem: &mut M) -> u8 {
         match reg & 7 {
             2 => {
-                let val = self.status() | (self.latch_now() & 0x1F);
-                if self.scanline == 241 && self.dot == 1 {
-                    // One dot before the flag goes up: it never does this frame.
-                    self.vbl_suppress = true;
-                }
-                self.vblank = false;
-                self.w = false;
-                self.drive(0xE0, val);
-                val
+                let start = self.read_status_start();
+                self.read_status_end(start)
             }
             4 => {
                 let val = self.oam_data();
@@ -148,20 +168,47 @@ impl Ppu {
                 let addr = self.v & 0x3FFF;
                 let val = if addr >= 0x3F00 {
                     let p = self.palette_read(addr);
-                    self.read_buffer = self.vram_read(addr & 0x2FFF, mem);
                     self.drive(0x3F, p);
                     self.io_latch
                 } else {
                     let val = self.read_buffer;
-                    self.read_buffer = self.vram_read(addr, mem);
                     self.drive(0xFF, val);
                     val
                 };
+                // The buffer is refilled a little after the read; a read in the very next CPU
+                // cycle still gets the old contents, and its own fetch replaces this one.
+                // (A palette read refills from the nametable underneath.)
+                let from = if addr >= 0x3F00 { addr & 0x2FFF } else { addr };
+                self.read_fill = Some((self.master + READ_FILL_DELAY, from));
                 self.increment_v();
                 val
             }
             _ => self.latch_now(),
         }
+    }
+
+    /// The first half of a $2002 read, when the CPU's read begins: the vblank flag (and the
+    /// open-bus bits 0–4). Clears the flag and the write toggle.
+    pub(crate) fn read_status_start(&mut self) -> u8 {
+        let val = u8::from(self.vblank) << 7 | (self.latch_now() & 0x1F);
+        if self.scanline == 241 && self.dot == 1 {
+            // One dot before the flag goes up: it never does this frame.
+            self.vbl_suppress = true;
+        }
+        self.vblank = false;
+        self.w = false;
+        val
+    }
+
+    /// The second half of a $2002 read, when the CPU's read ends: the sprite 0 hit and
+    /// overflow flags join what [`Self::read_status_start`] returned. The pre-render line
+    /// clears them as its dot 1 begins, so a read ending within that dot sees them clear.
+    pub(crate) fn read_status_end(&mut self, start: u8) -> u8 {
+        let clearing = self.scanline == 261 && self.dot == 1;
+        let flags = u8::from(self.sprite0_hit) << 6 | u8::from(self.overflow) << 5;
+        let val = start | if clearing { 0 } else { flags };
+        self.drive(0xE0, val);
+        val
     }
 
     pub(super) fn peek_reg<M: PpuMemory>(&self, reg: u16, _mem: &M) -> u8 {
@@ -191,15 +238,18 @@ impl Ppu {
             }
             1 => {
                 if !self.write_ignore {
-                    self.mask = val;
+                    // The new value takes effect after the dot in progress and one more.
+                    self.mask_next = val;
+                    self.mask_delay = super::MASK_DELAY;
                 }
             }
             2 => {}
             3 => self.oam_addr = val,
             4 => {
                 if self.rendering_now() {
-                    // No write; OAMADDR's upper six bits count up.
-                    self.oam_addr = self.oam_addr.wrapping_add(4);
+                    // No write; OAMADDR moves to the next sprite's first byte (+4, low two
+                    // bits cleared: AccuracyCoin "$2004 behavior" A).
+                    self.oam_addr = self.oam_addr.wrapping_add(4) & 0xFC;
                 } else {
                     let a = self.oam_addr;
                     self.oam[usize::from(a)] = if a & 3 == 2 { val & 0xE3 } else { val };

@@ -3,9 +3,10 @@
 //!
 //! Each 8-dot group of dots 1–256 and 321–336 fetches one tile: nametable byte (2nd dot),
 //! attribute byte (4th), pattern low (6th) and high (8th) plane, then increments coarse X.
-//! The tile is loaded into the low byte of the shift registers at the start of the next
-//! group (dots 9, 17, …, 257 and 329, 337); the shift registers move one bit per dot on
-//! dots 1–256 and 321–336, and a pixel takes bit 15 − fine X. Dot 256 increments Y,
+//! The tile is loaded into the low byte of the shift registers at the end of the group's
+//! last dot (8, 16, …, 256 and 328, 336); the shift registers move one bit per dot on
+//! dots 1–256 and 321–336 (shifting in 0 for the low pattern plane, 1 for the high one),
+//! and a pixel takes bit 15 − fine X. Dot 256 increments Y,
 //! dot 257 copies the horizontal bits of `t` into `v`, dots 280–304 of the pre-render line
 //! the vertical bits. Pattern reads go to the cartridge at the moment of the fetch, so a
 //! mid-frame CHR bank switch takes effect at the right tile.
@@ -47,12 +48,14 @@ impl Ppu {
         let d = self.dot;
         if sl < 240 {
             if self.rendering() {
+                self.corrupt_oam();
                 self.render_dot(mem, sl, d, true);
                 self.sprite_dot(mem, sl, d);
             } else if (1..=256).contains(&d) && !self.headless {
                 let c = self.backdrop();
                 self.put(sl, d - 1, c);
             }
+            self.sprite_counters(d);
         } else if sl == 241 {
             if d == 1 {
                 self.start_vblank();
@@ -62,16 +65,17 @@ impl Ppu {
                 self.end_vblank();
             }
             if self.rendering() {
+                self.corrupt_oam();
                 self.render_dot(mem, sl, d, false);
+                if d == 66 {
+                    // No evaluation here: whatever is fetched next is not sprite 0.
+                    self.eval.sprite0 = false;
+                }
                 if (257..=320).contains(&d) {
-                    self.oam_addr = 0;
-                    if d == 257 {
-                        // No evaluation on the pre-render line: line 0 has no sprites.
-                        self.sprites.count = 0;
-                        self.sprites.sprite0 = false;
-                    }
+                    self.sprite_fetch_dot(mem, sl, d);
                 }
             }
+            self.sprite_counters(d);
         }
         self.advance();
     }
@@ -96,18 +100,18 @@ impl Ppu {
     /// The background side of a rendered dot (rendering enabled).
     #[inline]
     fn render_dot<M: PpuMemory>(&mut self, mem: &M, sl: u16, d: u16, visible: bool) {
-        if d & 7 == 1 && ((9..=257).contains(&d) || d == 329 || d == 337) {
-            self.reload();
-        }
         if visible && (1..=256).contains(&d) {
             self.pixel(sl, d - 1);
         }
         if (1..=256).contains(&d) || (321..=336).contains(&d) {
+            // Serial inputs: 0 into the low pattern plane, 1 into the high one, the
+            // attribute latch into the attribute registers. Only visible when a reload is
+            // skipped (rendering off at its dot): AccuracyCoin "BG serial in".
             let bg = &mut self.bg;
             bg.lo <<= 1;
-            bg.hi <<= 1;
-            bg.at_lo <<= 1;
-            bg.at_hi <<= 1;
+            bg.hi = bg.hi << 1 | 1;
+            bg.at_lo = bg.at_lo << 1 | (bg.at_lo & 1);
+            bg.at_hi = bg.at_hi << 1 | (bg.at_hi & 1);
             match d & 7 {
                 2 => self.bg.nt = self.vram_read(0x2000 | (self.v & 0x0FFF), mem),
                 4 => self.bg.at = self.fetch_attribute(self.v, mem),
@@ -118,6 +122,9 @@ impl Ppu {
                     if d == 256 {
                         self.inc_y();
                     }
+                    // The fetched tile enters the shift registers at the end of the group's
+                    // last dot (a dot rendered with rendering off skips it).
+                    self.reload();
                 }
                 _ => {}
             }
@@ -238,14 +245,15 @@ impl Ppu {
         }
     }
 
-    /// The frontmost opaque sprite pixel at `x` (see [`SPRITE0`] for the encoding), 0 if none.
+    /// The frontmost opaque sprite pixel at `x` (see [`SPRITE0`] for the encoding), 0 if none:
+    /// the slots whose counter has run out show their shift register's top bit (every slot
+    /// does on line 0's first dot after a skipped odd-frame dot).
     fn sprite_pixel(&self, x: u16) -> u8 {
         let s = &self.sprites;
+        let all = self.sprite_skip && x == 0;
         for i in 0..usize::from(s.count) {
-            let dx = x.wrapping_sub(u16::from(s.x[i]));
-            if dx < 8 {
-                let bit = 7 - dx;
-                let col = ((s.lo[i] >> bit) & 1) | (((s.hi[i] >> bit) & 1) << 1);
+            if s.x[i] == 0 || all {
+                let col = (s.lo[i] >> 7) | ((s.hi[i] >> 7) << 1);
                 if col != 0 {
                     return sprite_code(col, s.attr[i], i == 0 && s.sprite0);
                 }
@@ -280,7 +288,9 @@ impl Ppu {
             let c = self.backdrop();
             let row = usize::from(sl) * WIDTH;
             self.back[row..row + WIDTH].fill(c);
+            self.sprites_idle(0, 341);
         } else if sl < 240 {
+            self.corrupt_oam();
             if !self.headless {
                 self.settle_bg(mem);
                 self.draw_line(mem, sl);
@@ -294,10 +304,11 @@ impl Ppu {
             self.oam_addr = 0;
         } else {
             // Pre-render line.
+            self.corrupt_oam();
             self.end_vblank();
             self.finish_rendered_line(true);
-            self.sprites.count = 0;
-            self.sprites.sprite0 = false;
+            self.eval.sprite0 = false;
+            self.fetch_prerender_sprites(mem);
             self.oam_addr = 0;
             self.skip_dot = true;
             if self.odd_frame {
@@ -309,27 +320,35 @@ impl Ppu {
         }
         self.master += 4 * len;
         self.next_line();
+        self.sprite_skip = sl == 261 && self.odd_frame_skipped(len);
     }
 
-    /// Runs the rest of the pre-render line (rendering enabled) from the current dot, 1–320:
+    /// Whether a pre-render line of `len` dots skipped its last dot.
+    #[inline]
+    fn odd_frame_skipped(&self, len: u64) -> bool {
+        len < DOTS_PER_LINE
+    }
+
+    /// Runs the rest of the pre-render line (rendering enabled) from the current dot, 1–257:
     /// what remains of the line has no visible effect but on `v`, OAMADDR, the sprites of
     /// line 0 and the prefetch. The bus stops here every frame (the vblank-clear event at
     /// dot 1), so this spares ~340 single dots a frame.
     pub(super) fn run_prerender_rest<M: PpuMemory>(&mut self, mem: &M) {
         let d = self.dot;
         self.settle_bg(mem);
+        self.corrupt_oam();
         if d <= 1 {
             self.end_vblank();
+        }
+        if d <= 66 {
+            self.eval.sprite0 = false;
         }
         if d <= 256 {
             // The coarse X increments still due at dots 8, 16, …, 256 leave coarse X and
             // the nametable bit to the copy at 257; only Y + 1 at dot 256 matters.
             self.v = inc_y(self.v);
         }
-        if d <= 257 {
-            self.sprites.count = 0;
-            self.sprites.sprite0 = false;
-        }
+        self.fetch_prerender_sprites(mem);
         self.v = (self.v & !0x041F) | (self.t & 0x041F);
         if d <= 304 {
             self.v = (self.v & !0x7BE0) | (self.t & 0x7BE0);
@@ -342,6 +361,7 @@ impl Ppu {
         let len = if self.odd_frame { 340 } else { 341 };
         self.master += 4 * u64::from(len - d);
         self.next_line();
+        self.sprite_skip = self.odd_frame_skipped(u64::from(len));
         if !self.headless {
             self.settle_bg(mem);
         }

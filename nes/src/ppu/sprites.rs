@@ -7,8 +7,17 @@
 //! the search for a ninth goes on with the hardware bug: a Y out of range increments both
 //! the sprite index n and the byte index m, so later checks read tile, attribute or X bytes
 //! as Y (false positives and negatives in the overflow flag). Dots 257–320 hold OAMADDR at 0
-//! and fetch the pattern bytes of the eight secondary OAM slots for the next line. Nothing
-//! is evaluated on the pre-render line, so line 0 shows no sprites.
+//! and fetch the pattern bytes of the eight secondary OAM slots for the next line.
+//!
+//! The pre-render line evaluates nothing (secondary OAM keeps what line 239, or the line on
+//! which rendering was last turned off, left there) but still fetches all eight slots,
+//! checking their Y against line 5 (261 & 255): sprites at Y 0–5 left in secondary OAM are
+//! drawn on line 0, and the "sprite 0" flag of the last evaluation that ran on dot 66
+//! decides hits there (AccuracyCoin "sprites on scanline 0").
+//!
+//! Turning rendering off during a rendered line corrupts OAM once rendering is back, at
+//! the first rendered dot: row n (8 bytes) becomes a copy of row 0, n being the secondary
+//! OAM address when rendering stopped (AccuracyCoin "OAM corruption").
 //!
 //! The whole-line step evaluates from a per-line table of in-range sprites (rebuilt only
 //! when OAM or the sprite size changes); lines with eight or more candidates, or an
@@ -40,22 +49,173 @@ impl Ppu {
                 }
                 if d & 1 == 1 {
                     self.eval.latch = self.oam[usize::from(self.oam_addr)];
+                    self.eval.bus = self.eval.latch;
                 } else {
                     self.eval_write(sl);
                 }
             }
-            257..=320 => {
-                if d == 257 {
-                    self.sprites.count = self.eval.found.min(8);
-                    self.sprites.sprite0 = self.eval.sprite0;
-                }
-                self.oam_addr = 0;
-                let phase = (d - 257) & 7;
-                if phase == 7 {
-                    self.fetch_sprite(mem, sl, usize::from((d - 257) / 8));
+            257..=320 => self.sprite_fetch_dot(mem, sl, d),
+            _ => {}
+        }
+    }
+
+    /// Dots 257–320 of a rendered line (the pre-render line included, rendering enabled):
+    /// OAMADDR held at 0 and one slot fetched every 8 dots.
+    pub(super) fn sprite_fetch_dot<M: PpuMemory>(&mut self, mem: &M, sl: u16, d: u16) {
+        if d == 257 {
+            self.sprites.count = if sl == 261 { 8 } else { self.eval.found.min(8) };
+            self.sprites.sprite0 = self.eval.sprite0;
+            self.sprites.pristine = false;
+        }
+        self.oam_addr = 0;
+        let phase = (d - 257) & 7;
+        if phase == 7 {
+            let slot = usize::from((d - 257) / 8);
+            if sl == 261 {
+                self.fetch_checked(mem, 5, slot);
+            } else {
+                self.fetch_sprite(mem, sl, slot);
+            }
+        }
+        if d == 320 {
+            self.sprites.pristine = true;
+            if sl == 261 {
+                self.trim_sprites();
+            }
+        }
+    }
+
+    /// The pre-render line's dots 257–320 at once.
+    pub(super) fn fetch_prerender_sprites<M: PpuMemory>(&mut self, mem: &M) {
+        self.sprites.count = 8;
+        self.sprites.sprite0 = self.eval.sprite0;
+        for i in 0..8 {
+            self.fetch_checked(mem, 5, i);
+        }
+        self.sprites.pristine = true;
+        self.trim_sprites();
+    }
+
+    /// Pattern fetch for slot `i` with the range check against `line`: a slot whose Y is out
+    /// of range loads transparent pattern bytes.
+    fn fetch_checked<M: PpuMemory>(&mut self, mem: &M, line: u16, i: usize) {
+        let y = self.secondary[i * 4];
+        if line.wrapping_sub(u16::from(y)) < u16::from(self.sprite_height()) {
+            self.fetch_sprite(mem, line, i);
+        } else {
+            let s = &mut self.sprites;
+            s.x[i] = self.secondary[i * 4 + 3];
+            s.attr[i] = self.secondary[i * 4 + 2];
+            s.lo[i] = 0;
+            s.hi[i] = 0;
+        }
+    }
+
+    /// Drops the trailing transparent slots (they never show, nor hit).
+    fn trim_sprites(&mut self) {
+        let s = &mut self.sprites;
+        while s.count > 0 && s.lo[usize::from(s.count - 1)] | s.hi[usize::from(s.count - 1)] == 0 {
+            s.count -= 1;
+        }
+    }
+
+    /// The sprite counters and shift registers after the visible dot `d` of a rendered line
+    /// (the dot-by-dot path; the whole-line step draws from positions instead).
+    #[inline]
+    pub(super) fn sprite_counters(&mut self, d: u16) {
+        if (1..=256).contains(&d) {
+            if self.sprites.count > 0 {
+                self.sprite_counters_visible(d);
+            }
+        } else if d == 339 && !self.rendering() {
+            self.sprites.x = [0; 8];
+            self.sprites.pristine = false;
+        }
+    }
+
+    fn sprite_counters_visible(&mut self, d: u16) {
+        {
+            let rendering = self.rendering();
+            // On line 0 after a skipped odd-frame dot, the first dot shifts every sprite.
+            let skip = self.sprite_skip && d == 1;
+            let s = &mut self.sprites;
+            for i in 0..usize::from(s.count) {
+                if s.x[i] > 0 && !skip {
+                    s.x[i] -= 1;
+                } else if rendering {
+                    s.lo[i] <<= 1;
+                    s.hi[i] <<= 1;
                 }
             }
-            _ => {}
+            s.pristine = false;
+            if d == 1 {
+                self.sprite_skip = false;
+            }
+        }
+    }
+
+    /// Dots `from..to` of the current line run without rendering (skipped or drawn in one
+    /// step): the counters count down on dots 1–256 and are zeroed on dot 339.
+    pub(super) fn sprites_idle(&mut self, from: u16, to: u16) {
+        if (240..=260).contains(&self.scanline) || from >= to {
+            return;
+        }
+        let (a, b) = (from.max(1), to.min(257));
+        if a < b {
+            let n = b - a;
+            for x in &mut self.sprites.x {
+                *x = (u16::from(*x).saturating_sub(n)) as u8;
+            }
+            self.sprites.pristine = false;
+        }
+        if from <= 339 && 339 < to {
+            self.sprites.x = [0; 8];
+            self.sprites.pristine = false;
+        }
+    }
+
+    /// Rendering stops mid-line: remembers which OAM row the next rendered dot corrupts (the
+    /// secondary OAM address after the last dot).
+    pub(super) fn seed_oam_corruption(&mut self) {
+        let p = if self.dot == 0 { 340 } else { self.dot - 1 };
+        let addr = match p {
+            1..=64 => p / 2,
+            65..=256 if self.scanline != 261 => {
+                let idx = u16::from(self.eval.idx);
+                // Mid-sprite it rounds up to the next sprite; full, it has wrapped to 0.
+                if idx >= 32 {
+                    0
+                } else {
+                    (idx + 3) & !3
+                }
+            }
+            257..=320 => {
+                let i = p - 257;
+                (i / 8) * 4 + [1, 2, 3, 3, 3, 3, 3, 4][usize::from(i % 8)]
+            }
+            _ => 0,
+        };
+        self.oam_corrupt = Some((addr & 0x1F) as u8);
+    }
+
+    /// At a rendered dot with rendering enabled: a pending OAM corruption happens.
+    #[inline]
+    pub(super) fn corrupt_oam(&mut self) {
+        if self.oam_corrupt.is_some() {
+            self.corrupt_oam_now();
+        }
+    }
+
+    #[cold]
+    fn corrupt_oam_now(&mut self) {
+        if let Some(row) = self.oam_corrupt.take() {
+            let row = usize::from(row);
+            let (first, rest) = self.oam.split_at_mut(8);
+            if row > 0 {
+                rest[row * 8 - 8..row * 8].copy_from_slice(first);
+            }
+            self.secondary[row] = self.secondary[0];
+            self.masks_height = 0;
         }
     }
 
@@ -72,6 +232,13 @@ impl Ppu {
     /// The even-dot half of an evaluation step, with the byte read on the odd dot.
     fn eval_write(&mut self, sl: u16) {
         let e = self.eval;
+        // The secondary OAM address wraps to 0 once it is full.
+        let slot = if e.idx < 32 { usize::from(e.idx) } else { 0 };
+        self.eval.bus = if e.done || e.idx >= 32 {
+            self.secondary[slot]
+        } else {
+            e.latch
+        };
         if e.done {
             // Reads go on (OAM[n][0], n + 1), writes to secondary OAM fail.
             self.oam_addr = self.oam_addr.wrapping_add(4);
@@ -143,6 +310,7 @@ impl Ppu {
                 }
                 self.eval = SpriteEval {
                     latch: self.oam[0xFC],
+                    bus: self.secondary[j],
                     idx: j as u8,
                     found: mask.count_ones() as u8,
                     copy: 0,
@@ -159,6 +327,7 @@ impl Ppu {
         };
         for _ in 0..96 {
             self.eval.latch = self.oam[usize::from(self.oam_addr)];
+            self.eval.bus = self.eval.latch;
             self.eval_write(sl);
         }
     }
@@ -183,6 +352,7 @@ impl Ppu {
         for i in 0..usize::from(self.sprites.count) {
             self.fetch_sprite(mem, sl, i);
         }
+        self.sprites.pristine = true;
     }
 
     /// Pattern fetch for secondary OAM slot `i` (evaluated on line `sl`, shown on `sl + 1`).

@@ -64,11 +64,41 @@ fn run_until(p: &mut Ppu, cart: &mut FakeCart, sl: u16, d: u16) {
     assert_eq!((p.scanline, p.dot), (sl, d));
 }
 
+/// Completes a pending $2007 buffer refill, as time passing between two accesses would.
+fn settle(p: &mut Ppu, cart: &mut FakeCart) {
+    if let Some((_, addr)) = p.read_fill.take() {
+        p.read_buffer = p.vram_read(addr, cart);
+    }
+}
+
+/// A register write; a $2001 write is put in effect at once (its delay has its own test).
 fn write(p: &mut Ppu, cart: &mut FakeCart, reg: u16, val: u8) {
+    settle(p, cart);
     p.write_reg(reg, val, cart);
+    if reg == 1 && p.mask_delay > 0 {
+        p.mask = p.mask_next;
+        p.mask_delay = 0;
+    }
+}
+
+#[test]
+fn mask_write_takes_effect_two_dots_later() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 10, 100);
+    p.write_reg(1, 0x18, &mut cart);
+    assert_eq!(p.mask, 0);
+    run_dots(&mut p, &mut cart, 1);
+    assert_eq!(p.mask, 0, "the dot in progress runs with the old value");
+    run_dots(&mut p, &mut cart, 1);
+    assert_eq!(p.mask, 0x18);
+    // The bus is told to look again when the write lands.
+    p.write_reg(1, 0, &mut cart);
+    assert_eq!(p.next_event(), p.master + 4 * 2);
 }
 
 fn read(p: &mut Ppu, cart: &mut FakeCart, reg: u16) -> u8 {
+    settle(p, cart);
     p.read_reg(reg, cart)
 }
 
@@ -151,6 +181,27 @@ fn frame_length_alternates_with_rendering() {
 }
 
 #[test]
+fn back_to_back_ppudata_reads_see_the_old_buffer() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    run_until(&mut p, &mut cart, 241, 10);
+    set_addr(&mut p, &mut cart, 0x0000);
+    for v in [0x11, 0x22, 0x33, 0x44, 0x55] {
+        write(&mut p, &mut cart, 7, v);
+    }
+    set_addr(&mut p, &mut cart, 0x0001);
+    let _ = read(&mut p, &mut cart, 7); // buffer: $22
+    run_dots(&mut p, &mut cart, 20);
+    // Two reads a CPU cycle (3 dots) apart: the second still gets $22, and only its own
+    // refill ($44, from $0003) lands.
+    assert_eq!(read(&mut p, &mut cart, 7), 0x22);
+    run_dots(&mut p, &mut cart, 3);
+    assert_eq!(p.read_reg(7, &mut cart), 0x22);
+    run_dots(&mut p, &mut cart, 20);
+    assert_eq!(p.read_reg(7, &mut cart), 0x44);
+}
+
+#[test]
 fn ppudata_read_buffer_and_palette() {
     let mut cart = FakeCart::new();
     let mut p = ready(&mut cart);
@@ -170,6 +221,7 @@ fn ppudata_read_buffer_and_palette() {
     write(&mut p, &mut cart, 7, 0x21);
     set_addr(&mut p, &mut cart, 0x3F00);
     assert_eq!(read(&mut p, &mut cart, 7) & 0x3F, 0x21);
+    settle(&mut p, &mut cart);
     assert_eq!(p.read_buffer, 0x5A);
     // Upper two bits come from open bus (the last write was $00 to $2006).
     write(&mut p, &mut cart, 3, 0xC0);
@@ -204,7 +256,7 @@ fn writes_ignored_until_end_of_first_prerender_line() {
     let mut p = Ppu::new();
     write(&mut p, &mut cart, 0, 0x80);
     write(&mut p, &mut cart, 1, 0x1E);
-    assert_eq!((p.ctrl, p.mask), (0, 0));
+    assert_eq!((p.ctrl, p.mask, p.mask_delay), (0, 0, 0));
     run_until(&mut p, &mut cart, 261, 340);
     write(&mut p, &mut cart, 1, 0x1E);
     assert_eq!(p.mask, 0);
@@ -479,23 +531,26 @@ fn oam_access_during_rendering() {
     // During the secondary OAM clear, $2004 reads $FF.
     run_until(&mut p, &mut cart, 21, 30);
     assert_eq!(read(&mut p, &mut cart, 4), 0xFF);
-    // A write during rendering does not store; OAMADDR goes up by 4.
+    // A write during rendering does not store; OAMADDR moves to the next sprite.
     write(&mut p, &mut cart, 3, 0x41);
     write(&mut p, &mut cart, 4, 0x99);
-    assert_eq!(p.oam_addr, 0x45);
+    assert_eq!(p.oam_addr, 0x44);
     assert_ne!(p.oam[0x41], 0x99);
     // OAMADDR is 0 after dots 257-320.
     run_until(&mut p, &mut cart, 21, 321);
     assert_eq!(p.oam_addr, 0);
-    // (Line 21's evaluation started at OAMADDR $45.) Line 22's found sprite 2 (Y = 20):
+    // (Line 21's evaluation started at OAMADDR $44.) Line 22's found sprite 2 (Y = 20):
     // secondary OAM holds it.
-    run_until(&mut p, &mut cart, 22, 321);
+    run_until(&mut p, &mut cart, 22, 322);
     assert_eq!(p.secondary[..4], [20, 0x11, 0x22, 0x33]);
     assert_eq!(
         read(&mut p, &mut cart, 4),
         20,
-        "after 320: secondary OAM byte 0"
+        "after 321: secondary OAM byte 0"
     );
+    // On the pre-render line a read returns OAM at OAMADDR (0 after dot 257).
+    run_until(&mut p, &mut cart, 261, 100);
+    assert_eq!(read(&mut p, &mut cart, 4), 0xF0);
 }
 
 #[test]
@@ -658,4 +713,91 @@ fn overflow_bug_false_positive() {
         headless.overflow,
         "headless: false positive from the diagonal read"
     );
+}
+
+/// Line 0 of a frame whose pre-render line fetched a stale sprite (odd or even frame, through
+/// the fast gears or dot by dot).
+fn prerender_sprites_frame(odd: bool, dots: bool) -> Vec<u16> {
+    let mut cart = FakeCart::new();
+    cart.chr[0x20 + 3] = 0xC0; // tile 2, row 3: the two leftmost pixels
+    let mut p = ready(&mut cart);
+    p.set_dots_only(dots);
+    p.palette[0] = 0x0F;
+    p.palette[0x11] = 0x21;
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    p.masks_height = 0;
+    p.mask = 0x14; // sprites only, left column included
+    run_until(&mut p, &mut cart, 240, 0);
+    // What line 239 left in secondary OAM, as if a sprite at Y = 2 had been there, and the
+    // sprite 0 flag of the last evaluation.
+    p.secondary[..4].copy_from_slice(&[2, 2, 0x00, 50]);
+    p.odd_frame = odd;
+    run_until(&mut p, &mut cart, 1, 0);
+    run_until(&mut p, &mut cart, 241, 2);
+    p.frame_buffer()[..256].to_vec()
+}
+
+#[test]
+fn prerender_line_fetches_stale_secondary_oam_for_line_0() {
+    for dots in [false, true] {
+        // Checked against line 5: row 5 − 2 = 3 of the tile shows on line 0.
+        let even = prerender_sprites_frame(false, dots);
+        let opaque: Vec<usize> = (0..256).filter(|&x| even[x] == 0x21).collect();
+        assert_eq!(opaque, [50, 51], "dots only: {dots}");
+        // After a skipped odd-frame dot the first pixel shows at x = 0, the others where
+        // they belong.
+        let odd = prerender_sprites_frame(true, dots);
+        let opaque: Vec<usize> = (0..256).filter(|&x| odd[x] == 0x21).collect();
+        assert_eq!(opaque, [0, 51], "dots only: {dots}");
+    }
+}
+
+#[test]
+fn dot_339_without_rendering_puts_sprites_at_x_0() {
+    let mut cart = FakeCart::new();
+    for r in 0..8 {
+        cart.chr[0x20 + r] = 0xFF;
+    }
+    let mut p = ready(&mut cart);
+    p.palette[0] = 0x0F;
+    p.palette[0x11] = 0x21;
+    for i in 0..64 {
+        p.oam[i * 4] = 0xF0;
+    }
+    p.oam[..4].copy_from_slice(&[10, 2, 0x00, 100]); // shown on line 11 at x = 100
+    p.masks_height = 0;
+    write(&mut p, &mut cart, 1, 0x10);
+    // Line 10's dots 257–320 fetch it; rendering goes off before dot 339 and comes back
+    // on line 11 at dot 50: the sprite shows from there.
+    run_until(&mut p, &mut cart, 10, 330);
+    write(&mut p, &mut cart, 1, 0x00);
+    run_until(&mut p, &mut cart, 11, 50);
+    write(&mut p, &mut cart, 1, 0x10);
+    run_until(&mut p, &mut cart, 241, 2);
+    let line: Vec<u16> = p.frame_buffer()[11 * 256..12 * 256].to_vec();
+    let opaque: Vec<usize> = (0..256).filter(|&x| line[x] == 0x21).collect();
+    assert_eq!(opaque, (49..57).collect::<Vec<_>>());
+}
+
+#[test]
+fn rendering_off_mid_line_corrupts_an_oam_row_when_back_on() {
+    let mut cart = FakeCart::new();
+    let mut p = ready(&mut cart);
+    for (i, b) in p.oam.iter_mut().enumerate() {
+        *b = i as u8;
+    }
+    p.masks_height = 0;
+    write(&mut p, &mut cart, 1, 0x18);
+    // Off after dot 10 of line 5 (secondary OAM being cleared, address 5).
+    run_until(&mut p, &mut cart, 5, 9);
+    p.write_reg(1, 0x00, &mut cart);
+    run_until(&mut p, &mut cart, 241, 1);
+    let before = p.oam;
+    assert_eq!(before[40], 40, "nothing happens while rendering is off");
+    write(&mut p, &mut cart, 1, 0x18);
+    run_until(&mut p, &mut cart, 261, 5);
+    assert_eq!(p.oam[40..48], before[..8], "row 5 is a copy of row 0");
+    assert_eq!(p.oam[48..], before[48..]);
 }

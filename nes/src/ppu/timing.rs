@@ -9,14 +9,16 @@
 //! <https://www.nesdev.org/wiki/PPU_rendering#Line-by-line_timing>
 
 use super::Ppu;
+use crate::savestate::{ensure, ensure_max, StateError};
 
 pub(super) const DOTS_PER_LINE: u64 = 341;
 pub(super) const LINES_PER_FRAME: u64 = 262;
 const DOTS_PER_FRAME: u64 = DOTS_PER_LINE * LINES_PER_FRAME;
-/// The pre-render dot at whose end $2001 decides the odd-frame skip: a write landing after it
-/// (in this emulator's bus phases) no longer changes the outcome. blargg's
-/// `10-even_odd_timing` pins this to the dot, for enabling and disabling alike.
-const SKIP_DOT: u16 = 338;
+/// The pre-render dot at which the rendering bits decide the odd-frame skip: the last one,
+/// as the PPU would move on to (0, 0), with $2001 as it is in effect by then (a write takes
+/// effect `MASK_DELAY` dots late). blargg's `10-even_odd_timing` pins this to the dot, for
+/// enabling and disabling alike.
+const SKIP_DOT: u16 = 340;
 
 impl Ppu {
     /// Moves past the dot just run.
@@ -37,6 +39,7 @@ impl Ppu {
     pub(super) fn next_line(&mut self) {
         self.dot = 0;
         self.scanline += 1;
+        self.sprite_skip &= self.scanline == 0;
         if self.scanline == 262 {
             self.scanline = 0;
             self.odd_frame = !self.odd_frame;
@@ -51,6 +54,7 @@ impl Ppu {
     pub(super) fn skip_last_dot(&mut self) -> bool {
         if self.dot == 340 && self.scanline == 261 && self.will_skip() {
             self.next_line();
+            self.sprite_skip = true;
             true
         } else {
             false
@@ -125,9 +129,11 @@ impl Ppu {
             }
             if n < left {
                 // `n < 341` here.
+                self.sprites_idle(self.dot, self.dot + n as u16);
                 self.dot += n as u16;
                 return;
             }
+            self.sprites_idle(self.dot, 341);
             n -= left;
             self.next_line();
         }
@@ -141,6 +147,12 @@ impl Ppu {
         let sl = self.scanline;
         if self.rendering() {
             if sl < 240 {
+                // Drawing from positions needs the sprites as fetched (and not the first
+                // line after a skipped odd-frame dot with sprites on it).
+                let s = &self.sprites;
+                if !s.pristine || (self.sprite_skip && s.count > 0) {
+                    return None;
+                }
                 Some(DOTS_PER_LINE)
             } else if sl == 261 {
                 // From dot 0 the decision is still ahead, taken with rendering as it is now.
@@ -153,5 +165,35 @@ impl Ppu {
         } else {
             None
         }
+    }
+}
+
+/// How far a loaded PPU may lag the CPU's clock, in master ticks: the bus catches it up at
+/// least at every vblank set and clear, so a few frames is far more than a real state shows.
+const MAX_LAG: u64 = 4 * 4 * DOTS_PER_FRAME;
+/// How far it may run ahead: a dot started at the last access tick of the current cycle.
+const MAX_LEAD: u64 = 2 * crate::bus::MASTER_PER_CPU;
+
+impl Ppu {
+    /// The position and clocks of a loaded state (see [`crate::savestate`]), against the
+    /// CPU's master-clock time `now`: scanline 0–261, dot 0–340, the PPU's clock within lazy
+    /// catch-up of `now`, no more frames than that time holds, open-bus refresh times in the
+    /// past.
+    pub(super) fn validate_timing(&self, now: u64) -> Result<(), StateError> {
+        ensure_max(self.scanline, LINES_PER_FRAME as u16 - 1, "ppu.scanline")?;
+        ensure_max(self.dot, DOTS_PER_LINE as u16 - 1, "ppu.dot")?;
+        ensure(
+            self.master <= now + MAX_LEAD && self.master + MAX_LAG >= now,
+            "ppu.master",
+            self.master,
+            format_args!("within {MAX_LAG} ticks of the CPU's {now}"),
+        )?;
+        // A frame is at least 89,341 dots; the first vblank comes after 241 lines.
+        let max_frames = self.master / (4 * (DOTS_PER_FRAME - 1)) + 1;
+        ensure_max(self.frames, max_frames, "ppu.frames")?;
+        for t in self.io_refresh {
+            ensure_max(t, self.master, "ppu.io_refresh")?;
+        }
+        Ok(())
     }
 }
