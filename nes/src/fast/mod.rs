@@ -216,7 +216,12 @@ pub(crate) fn run(
             return Ok(true);
         }
         let next = cpu.registers().pc;
-        if closes_loop(pc, next) && !memo.not_a_loop(next, bus.cart.prg_window_offset(next)) {
+        // An instruction by the book may have run into the frame's end (vblank): a loop
+        // fast-forward from there would carry the frame on to the next event.
+        if closes_loop(pc, next)
+            && !stop.reached(bus)
+            && !memo.not_a_loop(next, bus.cart.prg_window_offset(next))
+        {
             take_loop(cpu, bus, paths, stats, memo, limit, through);
         }
     }
