@@ -604,6 +604,15 @@ impl TetrisEnv {
         &self.nes
     }
 
+    /// Chooses the console's exact shortcuts ([`nes::FastPaths`], all of them by default),
+    /// for this console and the start state that resets restore (a restored snapshot keeps
+    /// the ones it was taken with). Results are the same with any choice; tests use
+    /// [`nes::FastPaths::NONE`] to check exactly that.
+    pub fn set_fast_paths(&mut self, paths: nes::FastPaths) {
+        self.nes.set_fast_paths(paths);
+        self.start.set_fast_paths(paths);
+    }
+
     /// Turns the console's sound output on at `sample_rate` Hz (44 100 or 48 000) or off
     /// (`None`, the default), for front-ends that play the game's sound; kept across resets
     /// and restores. Sound changes nothing the game or an agent sees.
@@ -723,14 +732,7 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
         return Ok(());
     }
     // Run the handler to its RTI, but never into the next frame.
-    let frame = nes.frame_count();
-    while nes.frame_count() == frame {
-        let at_rti = nes.registers().pc == NMI_RTI;
-        nes.step()?;
-        if at_rti {
-            break;
-        }
-    }
+    nes.run_through(NMI_RTI)?;
     Ok(())
 }
 
