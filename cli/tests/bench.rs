@@ -44,6 +44,7 @@ fn bench_json_has_every_figure() {
         "placements_per_sec",
         "planner_us_per_piece",
         "agent_us_per_piece",
+        "planner_tucks_us_per_piece",
     ] {
         assert!(v[key].as_f64().unwrap() > 0.0, "{key}");
     }

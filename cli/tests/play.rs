@@ -191,6 +191,17 @@ fn agent_json_summary() {
         out.contains("game 1 (seed 1)") && out.contains("placement limit"),
         "{out}"
     );
+    // Tucks and spins.
+    let o = with_rom(
+        &rom,
+        &[
+            "-m", "agent", "--level", "29", "-S", "2", "-s", "30", "--tucks", "--json",
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(v["tucks"], true);
+    assert_eq!(v["placements"], 30);
+    assert_eq!(v["placement_mismatches"], 0);
 }
 
 #[test]
@@ -331,6 +342,7 @@ fn errors_are_one_line_and_exit_2() {
         (&["-m", "agent", "--tap-hz", "7"], "tap"),
         (&["-m", "agent", "--tap-hz", "fast"], "--tap-hz"),
         (&["-m", "agent", "--episodes", "0"], "--episodes"),
+        (&["-m", "random", "--tucks"], "agent mode"),
         (&["--height", "6"], "--height"),
         (&["-a", "fancy"], "--actionspace"),
         (&["-m", "robot"], "--mode"),

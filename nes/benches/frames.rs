@@ -42,7 +42,7 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(1);
         let frames: u32 = if headless { 20_000 } else { 5_000 } / scale.max(1);
-        let (c0, s0) = (nes.cycles(), nes.idle_cycles_skipped());
+        let (c0, s0) = (nes.cycles(), nes.fast_stats());
         let t = Instant::now();
         for _ in 0..frames {
             nes.run_frame().expect("runs");
@@ -54,10 +54,15 @@ fn main() {
             f64::from(frames) / s,
             s * 1e6 / f64::from(frames)
         );
-        let run = (nes.cycles() - c0) - (nes.idle_cycles_skipped() - s0);
+        let s1 = nes.fast_stats();
+        let cycles = nes.cycles() - c0;
+        let run = cycles - (s1.skipped_cycles() - s0.skipped_cycles());
+        let quiet = s1.quiet_cycles - s0.quiet_cycles;
         println!(
-            "          CPU cycles emulated per frame: {} (the rest skipped idle)",
-            run / u64::from(frames)
+            "          CPU cycles emulated per frame: {} (the rest skipped idle), {:.1} ns each; {:.0}% of them quiet",
+            run / u64::from(frames),
+            s * 1e9 / run as f64,
+            100.0 * quiet as f64 / run as f64
         );
     }
 }

@@ -16,6 +16,7 @@ use crate::apu::Apu;
 use crate::cart::Cart;
 use crate::controller::{Buttons, Controllers};
 use crate::cpu::CpuBus;
+use crate::fast::FastPaths;
 use crate::ppu::Ppu;
 
 /// Master-clock ticks per CPU cycle (NTSC).
@@ -23,7 +24,7 @@ pub const MASTER_PER_CPU: u64 = 12;
 /// Ticks into a CPU cycle at which a read samples the bus.
 const READ_PHASE: u64 = 5;
 /// Ticks into a CPU cycle at which a write drives the bus.
-const WRITE_PHASE: u64 = 7;
+pub(crate) const WRITE_PHASE: u64 = 7;
 /// Ticks from the start of a read to the moment M2 falls (M2 is high for 7.5 of the 12
 /// ticks of a cycle on a 2A03G), when $2002's sprite flags and $2004 are latched.
 const M2_LOW: u64 = 7;
@@ -92,9 +93,9 @@ pub struct Bus {
     cycles: u64,
     /// The last value driven on the CPU data bus (what unmapped reads return).
     open_bus: u8,
-    /// Exact shortcuts on (the default): whole-transfer OAM DMA (`oam_dma_burst`), no PPU
-    /// catch-up for mapper writes it cannot see (`Cart::cpu_write_unseen_by_ppu`).
-    fast_paths: bool,
+    /// The exact shortcuts in use (see [`crate::fast`]); the bus itself takes the whole-
+    /// transfer OAM DMA and the catch-up-free mapper writes.
+    fast: FastPaths,
     /// Page of an OAM DMA requested by a $4014 write and not yet started.
     oam_dma_page: Option<u8>,
     /// Cached `ppu.next_event()`: catch the PPU up once the clock reaches it.
@@ -152,7 +153,7 @@ impl Bus {
             nmi,
             irq,
             dma,
-            fast_paths,
+            fast,
         } = src;
         self.cycles = *cycles;
         self.open_bus = *open_bus;
@@ -163,7 +164,7 @@ impl Bus {
         self.nmi = *nmi;
         self.irq = *irq;
         self.dma = *dma;
-        self.fast_paths = *fast_paths;
+        self.fast = *fast;
     }
 
     /// A console at power-on with `cart` inserted.
@@ -177,7 +178,7 @@ impl Bus {
             pads: Controllers::default(),
             cycles: 0,
             open_bus: 0,
-            fast_paths: true,
+            fast: FastPaths::ALL,
             oam_dma_page: None,
             ppu_event: 0,
             apu_event: 0,
@@ -302,18 +303,58 @@ impl Bus {
         self.event_cycle
     }
 
-    /// Lets `cycles` CPU cycles pass in which the CPU only reads internal RAM (an idle loop,
-    /// see `idle.rs`): the PPU and APU, which run lazily, catch up when next observed.
+    /// The first CPU cycle at whose end a PPU or APU event falls due (a pending DMA aside).
+    #[inline]
+    pub(crate) fn event_cycle(&self) -> u64 {
+        self.event_cycle
+    }
+
+    /// The NMI line, the IRQ line and whether a DMA is waiting, as of the end of the last
+    /// cycle (they change only at the next event or a register access).
+    #[inline]
+    pub(crate) fn lines(&self) -> (bool, bool, bool) {
+        (self.nmi, self.irq, self.dma)
+    }
+
+    /// Lets `cycles` CPU cycles pass in which the CPU only touches internal RAM and ROM and
+    /// no event falls (see [`crate::fast`]): the PPU and APU, which run lazily, catch up
+    /// when next observed.
     pub(crate) fn skip_cycles(&mut self, cycles: u64) {
         self.cycles += cycles;
     }
 
-    /// Turns the exact shortcuts of `fast_paths` on or off (results are identical).
-    pub(crate) fn set_fast_paths(&mut self, on: bool) {
-        self.fast_paths = on;
+    /// The value left on the data bus by the last cycle.
+    #[inline]
+    pub(crate) fn open_bus(&self) -> u8 {
+        self.open_bus
     }
 
-    /// Sets the value left on the data bus (after a fast-forward, see `fill.rs`).
+    /// Sets the clock and the bus latch after cycles run elsewhere that touched only RAM and
+    /// ROM and passed no event (see `fast/quiet.rs`).
+    #[inline]
+    pub(crate) fn set_clock(&mut self, cycles: u64, open_bus: u8) {
+        self.cycles = cycles;
+        self.open_bus = open_bus;
+    }
+
+    /// Internal RAM and the cartridge, borrowed apart (for `fast/quiet.rs`).
+    #[inline]
+    pub(crate) fn ram_and_cart(&mut self) -> (&mut [u8; 0x800], &Cart) {
+        (&mut self.ram, &self.cart)
+    }
+
+    /// The exact shortcuts in use.
+    #[must_use]
+    pub fn fast_paths(&self) -> FastPaths {
+        self.fast
+    }
+
+    /// Sets the exact shortcuts to use (results are identical; see [`crate::fast`]).
+    pub(crate) fn set_fast_paths(&mut self, fast: FastPaths) {
+        self.fast = fast;
+    }
+
+    /// Sets the value left on the data bus (after a fast-forward, see [`crate::fast`]).
     pub(crate) fn set_open_bus(&mut self, val: u8) {
         self.open_bus = val;
     }
@@ -343,7 +384,7 @@ impl Bus {
 
     /// After anything touched the PPU: its next event, its NMI output.
     #[inline]
-    fn after_ppu(&mut self) {
+    pub(crate) fn after_ppu(&mut self) {
         self.ppu_event = self.ppu.next_event();
         self.nmi = self.ppu.nmi_line();
         self.update_event_cycle();
@@ -524,9 +565,11 @@ impl Bus {
             _ => {
                 // A mapper write can switch CHR banks or mirroring: the PPU must have drawn
                 // everything before this moment with the old ones. Writes that change
-                // neither need no catch-up (see `Cart::cpu_write_unseen_by_ppu`).
+                // neither need no catch-up (see `fast/mapper.rs`).
                 let cycle = self.cycles;
-                if !(self.fast_paths && self.cart.cpu_write_unseen_by_ppu(addr, val, cycle)) {
+                if !(self.fast.unseen_mapper_writes
+                    && crate::fast::mapper::write_unseen_by_ppu(&mut self.cart, addr, val, cycle))
+                {
                     self.catch_up_ppu(self.cycles * MASTER_PER_CPU + WRITE_PHASE);
                     self.cart.cpu_write(addr, val, cycle);
                 }
@@ -624,36 +667,8 @@ impl CpuBus for Bus {
         val
     }
 
-    /// A whole OAM DMA from internal RAM at once, when nothing can tell the difference: no
-    /// scheduled event (interrupt line, DMC request) within its 512 cycles, and the PPU out
-    /// of rendering for all its $2004 writes, so each just stores to OAM. The PPU is caught
-    /// up to the last write and takes the 256 bytes there: OAM, OAMADDR and the I/O latch
-    /// (all of whose bits every write refreshes) end as after 256 separate writes. Measured
-    /// (callgrind, `FRAMES_DIV=10` frames bench): cycle by cycle, `run_dma` was ~110,000
-    /// instructions per frame through 256 PPU catch-ups; whole, the bench runs 2,869.7 M →
-    /// 2,547.4 M instructions (−11.2%).
+    /// The whole transfer at once when that is exact (see `fast/oam_dma.rs`).
     fn oam_dma_burst(&mut self, page: u8) -> bool {
-        let start = self.cycles;
-        if !self.fast_paths || page >= 0x20 || start + 512 >= self.event_cycle {
-            return false;
-        }
-        // Writes happen during cycles start+1, start+3, …, start+511.
-        let first = (start + 1) * MASTER_PER_CPU + WRITE_PHASE - PPU_OFFSET;
-        let last = (start + 511) * MASTER_PER_CPU + WRITE_PHASE - PPU_OFFSET;
-        self.ppu.run_to(first, &mut self.cart);
-        if last >= self.ppu.oam_writable_until() {
-            self.after_ppu();
-            return false;
-        }
-        self.ppu.run_to(last, &mut self.cart);
-        let base = usize::from(page & 7) << 8;
-        for i in 0..256 {
-            let v = self.ram[base + i];
-            self.ppu.write_register(4, v, &mut self.cart);
-        }
-        self.open_bus = self.ram[base + 255];
-        self.cycles = start + 512;
-        self.after_ppu();
-        true
+        self.fast.oam_dma_burst && crate::fast::oam_dma::burst(self, page)
     }
 }

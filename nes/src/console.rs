@@ -8,8 +8,7 @@ use crate::bus::Bus;
 use crate::cart::Cart;
 use crate::controller::Buttons;
 use crate::cpu::{Cpu, CpuBus, Jammed, Registers};
-use crate::fill::FillLoop;
-use crate::idle::IdleLoop;
+use crate::fast::{self, FastPaths, FastStats, Memo, Stop};
 
 /// Errors the console reports while running.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,16 +24,10 @@ pub enum NesError {
 pub struct Nes {
     cpu: Cpu,
     bus: Bus,
-    /// Fast-forward through idle loops (exact; see `idle.rs`). On by default.
-    skip_idle: bool,
-    /// The idle loop seen last, if any.
-    idle: Option<IdleLoop>,
-    /// The memory-fill loop seen last, if any (see `fill.rs`; same switch as `skip_idle`).
-    fill: Option<FillLoop>,
-    /// CPU cycles fast-forwarded so far (a diagnostic: how much of the time was idle).
-    skipped: u64,
-    /// Of those, CPU cycles of memory-fill loops (see `fill.rs`).
-    fill_skipped: u64,
+    /// What the exact shortcuts covered so far (the shortcuts in use are the bus's).
+    fast_stats: FastStats,
+    /// What the executor remembers between runs (a hint, never state).
+    memo: Memo,
 }
 
 impl Clone for Nes {
@@ -42,7 +35,8 @@ impl Clone for Nes {
         Nes {
             cpu: self.cpu.clone(),
             bus: self.bus.clone(),
-            ..*self
+            fast_stats: self.fast_stats,
+            memo: self.memo,
         }
     }
 
@@ -50,19 +44,13 @@ impl Clone for Nes {
         let Nes {
             cpu,
             bus,
-            skip_idle,
-            idle,
-            skipped,
-            fill,
-            fill_skipped,
+            fast_stats,
+            memo,
         } = src;
         self.cpu.clone_from(cpu);
         self.bus.clone_from(bus);
-        self.skip_idle = *skip_idle;
-        self.idle = *idle;
-        self.skipped = *skipped;
-        self.fill = *fill;
-        self.fill_skipped = *fill_skipped;
+        self.fast_stats = *fast_stats;
+        self.memo = *memo;
     }
 }
 
@@ -76,11 +64,8 @@ impl Nes {
         Nes {
             cpu,
             bus,
-            skip_idle: true,
-            idle: None,
-            fill: None,
-            skipped: 0,
-            fill_skipped: 0,
+            fast_stats: FastStats::default(),
+            memo: Memo::default(),
         }
     }
 
@@ -99,130 +84,56 @@ impl Nes {
     /// Runs until the next frame starts (vblank), then brings every chip up to date.
     pub fn run_frame(&mut self) -> Result<(), NesError> {
         let frame = self.bus.ppu.frame_count();
-        self.run_while(u64::MAX, |bus| bus.ppu.frame_count() == frame)
+        self.run(Stop::FrameAfter(frame))?;
+        Ok(())
     }
 
     /// Runs until at least `cycles` CPU cycles have elapsed since power-on.
     pub fn run_until_cycle(&mut self, cycles: u64) -> Result<(), NesError> {
-        self.run_while(cycles, |bus| bus.cycles() < cycles)
-    }
-
-    /// Steps instructions while `go_on` holds, never letting an idle-loop skip pass `limit`.
-    fn run_while(
-        &mut self,
-        limit: u64,
-        mut go_on: impl FnMut(&Bus) -> bool,
-    ) -> Result<(), NesError> {
-        while go_on(&self.bus) {
-            let pc = self.cpu.registers().pc;
-            if self.skip_idle {
-                if let Some(idle) = self.idle.filter(|l| l.pc == pc) {
-                    self.skip_idle_loop(idle, limit);
-                } else if let Some(fill) = self.fill.filter(|l| l.pc == pc) {
-                    self.skip_fill_loop(fill, limit);
-                }
-            }
-            self.cpu.step(&mut self.bus)?;
-            let next = self.cpu.registers().pc;
-            // A short backward jump may close an idle loop: look at it once.
-            if self.skip_idle
-                && next < pc
-                && pc - next <= 3
-                && self.idle.is_none_or(|l| l.pc != next)
-                && self.fill.is_none_or(|l| l.pc != next)
-            {
-                self.idle = IdleLoop::detect(next, |a| self.bus.peek(a));
-                if self.idle.is_none() {
-                    self.fill = FillLoop::detect(next, |a| self.bus.peek(a));
-                }
-            }
-        }
-        self.bus.sync();
+        self.run(Stop::Cycle(cycles))?;
         Ok(())
     }
 
-    /// At the top of `idle`, with its branch about to be taken and no interrupt latched:
-    /// advances whole iterations up to two before the next event or `limit`.
-    fn skip_idle_loop(&mut self, idle: IdleLoop, limit: u64) {
-        // An interrupt already latched by the CPU (an NMI edge seen at the end of the last
-        // cycle) is taken after the next instruction: the loop is about to end.
-        if self.cpu.interrupt_pending() {
-            return;
-        }
-        let value = self.bus.ram()[idle.ram_index()];
-        let Some(regs) = idle.iterate(self.cpu.registers(), value) else {
-            return;
-        };
-        let now = self.bus.cycles();
-        let horizon = self.bus.next_event_cycle().min(limit);
-        let keep = 2 * idle.cycles;
-        if horizon <= now + keep + idle.cycles {
-            return;
-        }
-        let iterations = (horizon - now - keep) / idle.cycles;
-        self.bus.skip_cycles(iterations * idle.cycles);
-        self.skipped += iterations * idle.cycles;
-        self.cpu.set_registers(regs);
+    /// Runs until the instruction at `pc` has run (with the interrupt sequence it lets in, as
+    /// [`Nes::step`] would), or until the next frame starts, whichever comes first; then
+    /// brings every chip up to date. Returns whether the instruction at `pc` ran. The same as
+    /// stepping and checking the PC before each step, with the shortcuts.
+    pub fn run_through(&mut self, pc: u16) -> Result<bool, NesError> {
+        let frame = self.bus.ppu.frame_count();
+        self.run(Stop::Through { pc, frame })
     }
 
-    /// At the top of `fill` with no interrupt latched: performs whole iterations (their
-    /// stores, Y, N/Z, cycles and open bus) up to two before the next event or `limit`, and
-    /// never the last one, whose branch is not taken.
-    fn skip_fill_loop(&mut self, fill: FillLoop, limit: u64) {
-        if self.cpu.interrupt_pending() {
-            return;
-        }
-        let Some(last) = self.bus.cartridge().cpu_read(fill.last_read) else {
-            return;
-        };
-        let regs = self.cpu.registers();
-        let (lo, hi) = fill.pointer();
-        let base = u16::from_le_bytes([self.bus.ram()[lo], self.bus.ram()[hi]]);
-        let Some(taken) = fill.taken_iterations(&regs, base) else {
-            return;
-        };
-        let now = self.bus.cycles();
-        let horizon = self.bus.next_event_cycle().min(limit);
-        let keep = 2 * fill.cycles;
-        if horizon <= now + keep + fill.cycles {
-            return;
-        }
-        let k = ((horizon - now - keep) / fill.cycles).min(taken);
-        if k == 0 {
-            return;
-        }
-        let ram = self.bus.ram_mut();
-        for i in 0..k {
-            let y = regs.y.wrapping_sub(i as u8);
-            ram[usize::from(base + u16::from(y)) & 0x7FF] = regs.a;
-        }
-        self.bus.skip_cycles(k * fill.cycles);
-        self.bus.set_open_bus(last);
-        self.skipped += k * fill.cycles;
-        self.fill_skipped += k * fill.cycles;
-        self.cpu.set_registers(FillLoop::after(regs, k));
+    /// Runs instructions (with the shortcuts, see [`crate::fast`]) until `stop`, then brings
+    /// every chip up to date.
+    fn run(&mut self, stop: Stop) -> Result<bool, NesError> {
+        let through = fast::run(
+            &mut self.cpu,
+            &mut self.bus,
+            &mut self.fast_stats,
+            &mut self.memo,
+            stop,
+        )?;
+        self.bus.sync();
+        Ok(through)
     }
 
-    /// CPU cycles the idle-loop fast-forward has skipped since power-on (of [`Nes::cycles`]).
+    /// Chooses the exact shortcuts the console takes ([`FastPaths::ALL`] by default). Results
+    /// are the same with any choice, cycle for cycle; [`FastPaths::NONE`] runs every cycle
+    /// by the book, the reference the shortcuts are tested against.
+    pub fn set_fast_paths(&mut self, paths: FastPaths) {
+        self.bus.set_fast_paths(paths);
+    }
+
+    /// The exact shortcuts in use.
     #[must_use]
-    pub fn idle_cycles_skipped(&self) -> u64 {
-        self.skipped
+    pub fn fast_paths(&self) -> FastPaths {
+        self.bus.fast_paths()
     }
 
-    /// Of [`Nes::idle_cycles_skipped`], the CPU cycles spent in memory-fill loops.
+    /// How many cycles each shortcut covered since power-on (diagnostics).
     #[must_use]
-    pub fn fill_cycles_skipped(&self) -> u64 {
-        self.fill_skipped
-    }
-
-    /// Turns the idle-loop and fill-loop fast-forwards, the whole-transfer OAM DMA and the
-    /// catch-up-free mapper writes on or off (on by default; results are identical, only
-    /// slower without them).
-    pub fn set_skip_idle(&mut self, on: bool) {
-        self.skip_idle = on;
-        self.bus.set_fast_paths(on);
-        self.idle = None;
-        self.fill = None;
+    pub fn fast_stats(&self) -> FastStats {
+        self.fast_stats
     }
 
     /// Sets the buttons held on controller `port` (0 or 1).

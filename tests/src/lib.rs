@@ -12,6 +12,9 @@
 //!
 //! [`trace`] produces nestest.log-format CPU traces of the whole console.
 //!
+//! [`banked`] assembles small bank-switching ROMs (UxROM, MMC1 PRG modes) for the fast-path
+//! equivalence tests.
+//!
 //! [`fuzz`] holds the fuzz targets' bodies, shared by cargo-fuzz and the corpus regression
 //! test.
 //!
@@ -19,11 +22,12 @@
 //! [`find_accuracycoin`] AccuracyCoin (or `$NES_ACCURACYCOIN`).
 
 pub mod accuracycoin;
+pub mod banked;
 pub mod fuzz;
 pub mod testrom;
 pub mod trace;
 
 pub use testrom::{
-    find_accuracycoin, find_test_roms, require_data, run_test_rom, screen_text, tetris_rom, Limits,
-    Outcome, Status,
+    find_accuracycoin, find_test_roms, require_data, run_test_rom, run_test_rom_with, screen_text,
+    tetris_rom, Limits, Outcome, Status,
 };

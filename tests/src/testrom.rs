@@ -1,6 +1,6 @@
 //! Running a test ROM and reading its verdict.
 
-use nes::{Cart, Nes, NesError};
+use nes::{Cart, FastPaths, Nes, NesError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -86,36 +86,51 @@ const RESET_DELAY_FRAMES: u64 = 8;
 /// Runs `rom` from power-on and reads its verdict.
 #[must_use]
 pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
+    run_test_rom_with(rom, limits, FastPaths::ALL).0
+}
+
+/// [`run_test_rom`] with the console's exact shortcuts set to `paths`; also returns the
+/// console as the verdict left it (`None` if the ROM did not load), so that runs with
+/// different shortcuts can be compared.
+#[must_use]
+pub fn run_test_rom_with(rom: &[u8], limits: Limits, paths: FastPaths) -> (Outcome, Option<Nes>) {
     let cart = match Cart::from_bytes(rom) {
         Ok(c) => c,
         Err(e) => {
-            return Outcome {
+            let outcome = Outcome {
                 status: Status::Unsupported,
                 message: e.to_string(),
                 frames: 0,
             };
+            return (outcome, None);
         }
     };
     let mut nes = Nes::new(cart);
+    nes.set_fast_paths(paths);
+    let outcome = run_loaded(&mut nes, limits);
+    (outcome, Some(nes))
+}
+
+fn run_loaded(nes: &mut Nes, limits: Limits) -> Outcome {
     let mut reset = ResetRequest::default();
     let mut start_pressed = false;
     let mut last_text = String::new();
     let mut text_since = 0u64;
     for frame in 1..=limits.max_frames {
         if let Err(NesError::Jammed(j)) = nes.run_frame() {
-            let text = screen_text(&nes);
+            let text = screen_text(nes);
             return Outcome {
                 status: Status::Fail,
                 message: format!("{j}; screen: {}", one_line(&text)),
                 frames: frame,
             };
         }
-        if has_signature(&nes) {
+        if has_signature(nes) {
             match nes.peek(0x6000) {
                 0x80 => reset.clear(),
-                0x81 => reset.asked(frame, &mut nes),
+                0x81 => reset.asked(frame, nes),
                 code => {
-                    let text = text_at_6004(&nes);
+                    let text = text_at_6004(nes);
                     // Code 0 without "Passed": a test to watch or listen to (blargg: "only
                     // a test which prints 'done' at the end requires that you watch/listen").
                     let status = if code != 0 {
@@ -141,7 +156,7 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
         }
         // No $6000 protocol (yet): watch the screen.
         if frame % 10 == 0 {
-            let text = screen_text(&nes);
+            let text = screen_text(nes);
             if text != last_text {
                 last_text = text;
                 text_since = frame;
@@ -149,10 +164,10 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
             } else if frame - text_since >= limits.stable_frames {
                 let lower = last_text.to_ascii_lowercase();
                 if lower.contains("press reset") {
-                    reset.asked(frame, &mut nes);
+                    reset.asked(frame, nes);
                 } else if !start_pressed && lower.contains("start:") {
                     // A menu that runs its tests on Start (nestest's "Start: run test").
-                    press_start(&mut nes);
+                    press_start(nes);
                     start_pressed = true;
                 } else if let Some(outcome) = start_pressed
                     .then(|| menu_verdict(&last_text, frame))
@@ -164,14 +179,14 @@ pub fn run_test_rom(rom: &[u8], limits: Limits) -> Outcome {
             }
         }
     }
-    let text = if has_signature(&nes) {
-        text_at_6004(&nes)
+    let text = if has_signature(nes) {
+        text_at_6004(nes)
     } else {
-        screen_text(&nes)
+        screen_text(nes)
     };
     // A screen that stopped changing long ago: the ROM has finished without a verdict this
     // runner can read (rather than still running).
-    let finished = !has_signature(&nes)
+    let finished = !has_signature(nes)
         && !last_text.is_empty()
         && limits.max_frames - text_since >= limits.stable_frames;
     let message = if finished {

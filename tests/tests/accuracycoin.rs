@@ -237,7 +237,7 @@ fn table_matches_docs() {
     );
 }
 
-/// The fast paths (idle-loop and fill-loop skips, whole-transfer OAM DMA, the PPU's idle
+/// The fast paths (the executor's shortcuts of `nes::FastPaths`, the PPU's idle
 /// and whole-line gears) change no result byte: the same run dot by dot with all of them
 /// off. (~15 s: the PPU runs every dot.)
 #[test]
@@ -246,7 +246,7 @@ fn fast_paths_change_no_verdict() {
         return;
     };
     let slow = accuracycoin::run_with(rom, accuracycoin::FRAME_BUDGET, |nes| {
-        nes.set_skip_idle(false);
+        nes.set_fast_paths(nes::FastPaths::NONE);
         nes.bus_mut().ppu_mut().set_dots_only(true);
     })
     .unwrap_or_else(|out| panic!("slow run: {}", out.message));

@@ -1,12 +1,15 @@
 //! Plays every FCEUX movie of `../shared/movies` (or `$TETRIS_MOVIES`) on NES Tetris from
 //! power-on and checks every entry of its `checks.json`: menus, gameplay start, score, lines
-//! and the exact frame of each top-out. Needs the Tetris ROM (`scripts/fetch-rom.sh`, or
+//! and the exact frame of each top-out; then plays it again without the console's exact
+//! shortcuts (`nes::FastPaths::NONE`) and checks that cycles, registers and RAM are the same
+//! after every frame. Needs the Tetris ROM (`scripts/fetch-rom.sh`, or
 //! `$TETRIS_ROM`).
 
 use conformance::{require_data, tetris_rom};
+use nes::FastPaths;
 use std::path::PathBuf;
 use tetris_env::checks::{evaluate, parse_checks};
-use tetris_env::movie::{play, Movie};
+use tetris_env::movie::{play, play_with, Movie};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -43,15 +46,31 @@ fn run_movie(file: &str) {
         .collect();
     let last = checks.iter().map(|(f, _)| *f).max().unwrap_or(0);
     let mut failures = Vec::new();
+    // The console's state after every frame, for the run without shortcuts below.
+    let mut states = Vec::with_capacity(last);
     play(&cart, &movie, last, |n, nes| {
         for (_, expect) in checks.iter().filter(|(f, _)| *f == n) {
             for f in evaluate(expect, nes.ram()) {
                 failures.push(format!("frame {n}: {f}"));
             }
         }
+        states.push(digest(nes));
     })
     .unwrap_or_else(|e| panic!("{file}: {e}"));
     assert!(failures.is_empty(), "{file}:\n{}", failures.join("\n"));
+    // Without the exact shortcuts: the same state after every frame.
+    play_with(&cart, &movie, last, FastPaths::NONE, |n, nes| {
+        assert!(
+            states[n - 1] == digest(nes),
+            "{file}: frame {n} differs without the shortcuts"
+        );
+    })
+    .unwrap_or_else(|e| panic!("{file}: {e}"));
+}
+
+/// Cycle count, registers and RAM after a frame (the RAM is where the checks look).
+fn digest(nes: &nes::Nes) -> (u64, nes::Registers, Vec<u8>) {
+    (nes.cycles(), nes.registers(), nes.ram().to_vec())
 }
 
 macro_rules! movies {

@@ -2,16 +2,31 @@
 //! ROMs come from `$NES_TEST_ROMS` (default `../shared/test-roms`). The verdicts must agree
 //! with `docs/conformance.md`, which `table_matches_docs` checks.
 
-use conformance::{find_test_roms, require_data, run_test_rom, Limits, Status};
+use conformance::{find_test_roms, require_data, run_test_rom_with, Limits, Status};
+use nes::FastPaths;
 
+/// Runs the ROM with the console's exact shortcuts (as everywhere) and without them: it
+/// passes, and both runs end with the same verdict on the same frame and in the same state
+/// (cycle count, registers, RAM, whole save state).
 fn check(rel: &str) {
     let dir = find_test_roms();
     let Some(path) = require_data(&dir.join(rel), "set NES_TEST_ROMS or provide ../shared") else {
         return;
     };
     let rom = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let out = run_test_rom(&rom, Limits::for_rom(&path));
+    let limits = Limits::for_rom(&path);
+    let (out, fast) = run_test_rom_with(&rom, limits, FastPaths::ALL);
     assert_eq!(out.status, Status::Pass, "{rel}: {}", out.message);
+    let (plain_out, plain) = run_test_rom_with(&rom, limits, FastPaths::NONE);
+    assert_eq!(out, plain_out, "{rel}: verdict without the shortcuts");
+    let (fast, plain) = (fast.expect("loaded"), plain.expect("loaded"));
+    assert_eq!(fast.cycles(), plain.cycles(), "{rel}: cycle count");
+    assert_eq!(fast.registers(), plain.registers(), "{rel}: registers");
+    assert!(fast.ram() == plain.ram(), "{rel}: RAM differs");
+    assert!(
+        fast.save_state() == plain.save_state(),
+        "{rel}: save state differs"
+    );
 }
 
 macro_rules! rom_table {

@@ -56,6 +56,10 @@ pub enum ActionSpace {
     /// 40 placement actions, rotation + 4 × column, with a legal-action mask (see
     /// [`crate::placement`]); one step plays the piece until it locks and the next spawns.
     Placement,
+    /// The 40 placement actions, then 800 more for the lock positions that only tucks and
+    /// spins reach, indexed by lock position (see [`crate::placement`]); its planner
+    /// searches tucks and spins ([`crate::InputModel::tucks`]).
+    PlacementTucks,
 }
 
 impl ActionSpace {
@@ -67,13 +71,14 @@ impl ActionSpace {
             ActionSpace::Movement => MOVEMENT.len() as u32,
             ActionSpace::SimpleMovement => SIMPLE_MOVEMENT.len() as u32,
             ActionSpace::Placement => crate::placement::PLACEMENT_ACTIONS,
+            ActionSpace::PlacementTucks => crate::placement::PLACEMENT_TUCK_ACTIONS,
         }
     }
 
     /// Whether one action places a whole piece (the placement space), not one frame.
     #[must_use]
     pub fn is_placement(self) -> bool {
-        self == ActionSpace::Placement
+        matches!(self, ActionSpace::Placement | ActionSpace::PlacementTucks)
     }
 
     /// The name used on the command line and in messages: `nes`, `standard`, `simple`.
@@ -84,6 +89,7 @@ impl ActionSpace {
             ActionSpace::Movement => "standard",
             ActionSpace::SimpleMovement => "simple",
             ActionSpace::Placement => "placement",
+            ActionSpace::PlacementTucks => "placement_tucks",
         }
     }
 
@@ -100,7 +106,7 @@ impl ActionSpace {
             ActionSpace::Nes => u8::try_from(action).map_err(|_| bad()),
             ActionSpace::Movement => MOVEMENT.get(i).copied().ok_or_else(bad),
             ActionSpace::SimpleMovement => SIMPLE_MOVEMENT.get(i).copied().ok_or_else(bad),
-            ActionSpace::Placement => Err(bad()),
+            ActionSpace::Placement | ActionSpace::PlacementTucks => Err(bad()),
         }
     }
 
@@ -111,7 +117,13 @@ impl ActionSpace {
     pub fn meanings(self) -> Vec<String> {
         (0..self.n())
             .map(|a| match self {
-                ActionSpace::Placement => format!("rotation {} column {}", a % 4, a / 4),
+                ActionSpace::Placement | ActionSpace::PlacementTucks if a < 40 => {
+                    format!("rotation {} column {}", a % 4, a / 4)
+                }
+                ActionSpace::PlacementTucks => {
+                    let i = a - 40;
+                    format!("rotation {} column {} row {}", i % 4, i % 40 / 4, i / 40)
+                }
                 _ => meaning(self.byte(a).unwrap_or(0)),
             })
             .collect()
@@ -158,10 +170,11 @@ impl FromStr for ActionSpace {
             "standard" | "movement" => Ok(ActionSpace::Movement),
             "simple" | "simple_movement" => Ok(ActionSpace::SimpleMovement),
             "placement" => Ok(ActionSpace::Placement),
+            "placement_tucks" => Ok(ActionSpace::PlacementTucks),
             _ => Err(EnvError::InvalidOption {
                 name: "action_space",
                 value: s.to_string(),
-                expected: "nes, standard, simple or placement",
+                expected: "nes, standard, simple, placement or placement_tucks",
             }),
         }
     }

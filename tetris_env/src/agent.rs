@@ -8,12 +8,17 @@
 //! The weights are data ([`Weights`], serde); [`Weights::default`] is what the CLI's
 //! `-m agent` plays with (tuned for survival at killscreen speed with 30 Hz tapping; see
 //! `docs/agents.md` for how and the results).
+//!
+//! With a model that searches tucks and spins ([`InputModel::tucks`]) in the
+//! [`ActionSpace::PlacementTucks`] space, the agent weighs every reachable lock position,
+//! the tucked and spun ones too, for both pieces.
 
 use crate::features::{BoardFeatures, LastPlacement};
 use crate::placement::{self, ActionMask, PLACEMENT_ACTIONS};
-use crate::planner::{InputModel, Plan, PlanState, Planner};
+use crate::planner::{InputModel, Placement, Plan, PlanState, Planner};
 use crate::ram::PieceKind;
 use crate::rules::{self, Board, Falling};
+use crate::ActionSpace;
 use crate::{Result, TetrisEnv};
 use serde::{Deserialize, Serialize};
 
@@ -140,7 +145,10 @@ impl HeuristicAgent {
         let state = env.state();
         let next = state.next_piece().map(|o| o.kind());
         let lines = state.lines().unwrap_or(0);
-        self.choose(plan, next, lines).map(|c| c.action)
+        let tucks =
+            self.planner.model().tucks && env.spec().action_space == ActionSpace::PlacementTucks;
+        self.choose_in(plan, next, lines, tucks, None)
+            .map(|c| c.action)
     }
 
     /// The best action for the env's falling piece among the `allowed` ones (e.g. the
@@ -150,17 +158,23 @@ impl HeuristicAgent {
         let state = env.state();
         let next = state.next_piece().map(|o| o.kind());
         let lines = state.lines().unwrap_or(0);
-        self.choose_among(plan, next, lines, allowed)
+        let tucks =
+            self.planner.model().tucks && env.spec().action_space == ActionSpace::PlacementTucks;
+        self.choose_in(plan, next, lines, tucks, Some(allowed))
             .map(|c| c.action)
     }
 
     /// The best legal action of `plan` given the next piece and the lines so far (for the
-    /// level-ups the lookahead predicts).
+    /// level-ups the lookahead predicts): an action of the tuck space
+    /// ([`ActionSpace::PlacementTucks`]) if the agent's model searches tucks, else of the
+    /// 40-action space.
     pub fn choose(&mut self, plan: &Plan, next: Option<PieceKind>, lines: u32) -> Option<Choice> {
-        self.choose_among(plan, next, lines, &ActionMask::all(PLACEMENT_ACTIONS))
+        let tucks = self.planner.model().tucks;
+        self.choose_in(plan, next, lines, tucks, None)
     }
 
-    /// [`HeuristicAgent::choose`] among the `allowed` actions only.
+    /// [`HeuristicAgent::choose`] among the `allowed` actions only (of the 40-action space,
+    /// or of the tuck space if the agent's model searches tucks).
     pub fn choose_among(
         &mut self,
         plan: &Plan,
@@ -168,18 +182,32 @@ impl HeuristicAgent {
         lines: u32,
         allowed: &ActionMask,
     ) -> Option<Choice> {
+        let tucks = self.planner.model().tucks;
+        self.choose_in(plan, next, lines, tucks, Some(allowed))
+    }
+
+    /// [`HeuristicAgent::choose`], with tuck actions or without, among `allowed` (all if
+    /// `None`).
+    fn choose_in(
+        &mut self,
+        plan: &Plan,
+        next: Option<PieceKind>,
+        lines: u32,
+        tucks: bool,
+        allowed: Option<&ActionMask>,
+    ) -> Option<Choice> {
         let state = *plan.state()?;
         let mut best: Option<Choice> = None;
-        for action in allowed.iter() {
-            let Some(p) = placement::placement_for(plan, action) else {
+        for (action, p) in candidates(plan, tucks) {
+            if allowed.is_some_and(|m| !m.get(action)) {
                 continue;
-            };
+            }
             let first = LastPlacement::measure(&state.board, p.lock);
             let mut board = state.board;
             board.lock(p.lock);
             let mut value = self.weights.placement_value(&first);
             value += match next.filter(|_| self.lookahead) {
-                Some(kind) => self.best_next(&state, &board, kind, lines, first.lines),
+                Some(kind) => self.best_next(&state, &board, kind, lines, first.lines, tucks),
                 None => self.weights.board_value(&BoardFeatures::of(&board)),
             };
             if best.is_none_or(|b| value > b.value) {
@@ -197,6 +225,7 @@ impl HeuristicAgent {
         kind: PieceKind,
         lines: u32,
         cleared: u32,
+        tucks: bool,
     ) -> f64 {
         let mut level = now.level;
         for l in lines + 1..=lines + cleared {
@@ -217,10 +246,7 @@ impl HeuristicAgent {
         };
         let plan = self.planner.plan_from(&next);
         let mut best = LOSS;
-        for action in 0..PLACEMENT_ACTIONS {
-            let Some(p) = placement::placement_for(plan, action) else {
-                continue;
-            };
+        for (_, p) in candidates(plan, tucks) {
             let second = LastPlacement::measure(board, p.lock);
             let mut after = *board;
             after.lock(p.lock);
@@ -230,4 +256,17 @@ impl HeuristicAgent {
         }
         best
     }
+}
+
+/// The legal actions of a plan with their placements: the 40 straight drops in action
+/// order, then (with `tucks`) the other reachable lock positions with their tuck actions.
+fn candidates(plan: &Plan, tucks: bool) -> impl Iterator<Item = (u32, &Placement)> + '_ {
+    let straight = (0..PLACEMENT_ACTIONS)
+        .filter_map(move |a| placement::placement_for(plan, a).map(|p| (a, p)));
+    let tucked = plan
+        .placements()
+        .iter()
+        .filter(move |p| tucks && placement::action_of(plan, p).is_none())
+        .filter_map(|p| placement::tuck_action(p.lock).map(|a| (a, p)));
+    straight.chain(tucked)
 }

@@ -181,7 +181,7 @@ impl TetrisEnv {
         let start = nes.clone();
         let seeder = spec.seed.map_or_else(Mt19937::from_entropy, Mt19937::new);
         let obs = vec![0; spec.observation.len()];
-        let (spec_space, spec_input) = (spec.action_space, spec.placement.input);
+        let (spec_space, spec_input) = (spec.action_space, spec.planner_model());
         Ok(TetrisEnv {
             spec,
             rom: rom.clone(),
@@ -356,7 +356,7 @@ impl TetrisEnv {
             };
         }
         self.episode.steps += 1;
-        let model = self.spec.placement.input;
+        let model = self.spec.planner_model();
         let (mut reward, mut lines, mut frames) = (0.0, 0i64, 0u32);
         let (mut new_piece, mut locked) = (false, None);
         // Whether the chosen piece is down (or there was none to place).
@@ -503,7 +503,7 @@ impl TetrisEnv {
         let state = PlanState::from_ram(self.nes.ram(), self.spec.frame_timing);
         match (self.planner.as_mut(), state) {
             (Some(planner), Some(state)) => {
-                self.mask = placement::mask_of(planner.plan_from(&state));
+                self.mask = placement::mask_of(planner.plan_from(&state), self.spec.action_space);
             }
             _ => self.mask = ActionMask::none(n),
         }
@@ -602,6 +602,15 @@ impl TetrisEnv {
     #[must_use]
     pub fn console(&self) -> &Nes {
         &self.nes
+    }
+
+    /// Chooses the console's exact shortcuts ([`nes::FastPaths`], all of them by default),
+    /// for this console and the start state that resets restore (a restored snapshot keeps
+    /// the ones it was taken with). Results are the same with any choice; tests use
+    /// [`nes::FastPaths::NONE`] to check exactly that.
+    pub fn set_fast_paths(&mut self, paths: nes::FastPaths) {
+        self.nes.set_fast_paths(paths);
+        self.start.set_fast_paths(paths);
     }
 
     /// Turns the console's sound output on at `sample_rate` Hz (44 100 or 48 000) or off
@@ -723,14 +732,7 @@ fn advance(nes: &mut Nes, timing: FrameTiming) -> Result<()> {
         return Ok(());
     }
     // Run the handler to its RTI, but never into the next frame.
-    let frame = nes.frame_count();
-    while nes.frame_count() == frame {
-        let at_rti = nes.registers().pc == NMI_RTI;
-        nes.step()?;
-        if at_rti {
-            break;
-        }
-    }
+    nes.run_through(NMI_RTI)?;
     Ok(())
 }
 

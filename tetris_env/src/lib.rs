@@ -10,8 +10,9 @@
 //! - [`VecEnv`]: many envs on threads sharing the work dynamically, batched, with
 //!   next-step autoreset and every env's action mask;
 //! - for agents (`docs/agents.md`): [`rules`], NES Tetris's mechanics as code; [`planner`],
-//!   every lock position reachable under an input model, with its button schedule;
-//!   [`placement`], the placement action space ([`ActionSpace::Placement`]) and its mask;
+//!   every lock position reachable under an input model (tucks and spins too, as an
+//!   option), with its button schedule; [`placement`], the placement action spaces
+//!   ([`ActionSpace::Placement`], [`ActionSpace::PlacementTucks`]) and their masks;
 //!   [`features`], board features; [`agent`], a heuristic placement agent;
 //! - [`ram`]: where the game keeps its state and how to decode it ([`ram::GameState`]);
 //! - [`snapshot`]: save states; [`movie`]: FCEUX `.fm2` movies played from power-on, and

@@ -175,14 +175,26 @@ fn parse_pad(field: &str) -> Result<Buttons, String> {
 /// reset presses reset, both before their frame.
 ///
 /// Frame numbering is FCEUX's: the console powers on with FCEUX's dead first frame
-/// ([`nes::ppu::POWER_ON`]`.dead_frames`), so frame `n` here is FCEUX's frame `n`.
+/// ([`nes::ppu::POWER_ON`]), so frame `n` here is FCEUX's frame `n`.
 pub fn play(
     cart: &nes::Cart,
     movie: &Movie,
     frames: usize,
+    after_frame: impl FnMut(usize, &nes::Nes),
+) -> Result<(), nes::NesError> {
+    play_with(cart, movie, frames, nes::FastPaths::ALL, after_frame)
+}
+
+/// [`play`] on a console taking the exact shortcuts `paths` (the results are the same with
+/// any; tests compare them).
+pub fn play_with(
+    cart: &nes::Cart,
+    movie: &Movie,
+    frames: usize,
+    paths: nes::FastPaths,
     mut after_frame: impl FnMut(usize, &nes::Nes),
 ) -> Result<(), nes::NesError> {
-    play_until(cart, movie, frames, |n, nes| {
+    play_until_with(cart, movie, frames, paths, |n, nes| {
         after_frame(n, nes);
         ControlFlow::Continue(())
     })
@@ -195,15 +207,30 @@ pub fn play_until(
     cart: &nes::Cart,
     movie: &Movie,
     frames: usize,
+    after_frame: impl FnMut(usize, &nes::Nes) -> ControlFlow<()>,
+) -> Result<usize, nes::NesError> {
+    play_until_with(cart, movie, frames, nes::FastPaths::ALL, after_frame)
+}
+
+/// [`play_until`] on a console taking the exact shortcuts `paths`.
+pub fn play_until_with(
+    cart: &nes::Cart,
+    movie: &Movie,
+    frames: usize,
+    paths: nes::FastPaths,
     mut after_frame: impl FnMut(usize, &nes::Nes) -> ControlFlow<()>,
 ) -> Result<usize, nes::NesError> {
-    let mut console = nes::Nes::new(cart.clone());
-    console.set_headless(true);
+    let power_on = || {
+        let mut console = nes::Nes::new(cart.clone());
+        console.set_headless(true);
+        console.set_fast_paths(paths);
+        console
+    };
+    let mut console = power_on();
     for n in 1..=frames {
         let input = movie.frame(n);
         if input.power_cycle {
-            console = nes::Nes::new(cart.clone());
-            console.set_headless(true);
+            console = power_on();
         }
         if input.soft_reset {
             console.reset();

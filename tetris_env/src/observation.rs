@@ -167,13 +167,28 @@ pub fn write_rgb(frame: &[u16], out: &mut [u8]) {
         out.fill(0);
         return;
     }
-    for (px, rgb) in frame.iter().zip(out.chunks_exact_mut(3)) {
-        let c = NES_PY_PALETTE[usize::from(*px & 0x3F)];
-        rgb[0] = (c >> 16) as u8;
-        rgb[1] = (c >> 8) as u8;
-        rgb[2] = c as u8;
+    // Four pixels (12 bytes) at a time as three little-endian words: 7 instructions a pixel
+    // instead of 10 (callgrind, `TetrisA-v0` RGB steps).
+    let c = |px: u16| RGB_LE[usize::from(px & 0x3F)];
+    for (px, out) in frame.chunks_exact(4).zip(out.chunks_exact_mut(12)) {
+        let (c0, c1, c2, c3) = (c(px[0]), c(px[1]), c(px[2]), c(px[3]));
+        out[0..4].copy_from_slice(&(c0 | c1 << 24).to_le_bytes());
+        out[4..8].copy_from_slice(&(c1 >> 8 | c2 << 16).to_le_bytes());
+        out[8..12].copy_from_slice(&(c2 >> 16 | c3 << 8).to_le_bytes());
     }
 }
+
+/// [`NES_PY_PALETTE`] with the bytes in output order: red in the low byte, then green, blue.
+const RGB_LE: [u32; 64] = {
+    let mut t = [0; 64];
+    let mut i = 0;
+    while i < 64 {
+        let c = NES_PY_PALETTE[i];
+        t[i] = (c >> 16 & 0xFF) | (c & 0xFF00) | (c & 0xFF) << 16;
+        i += 1;
+    }
+    t
+};
 
 /// The features of the game in RAM, given the last placement.
 #[must_use]
@@ -220,6 +235,23 @@ pub fn write_board(ram_bytes: &[u8; 0x800], out: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rgb_is_the_nes_py_palette_pixel_by_pixel() {
+        // Every palette index, with and without emphasis bits (ignored), across the frame.
+        let frame: Vec<u16> = (0..HEIGHT * WIDTH)
+            .map(|i| (i % 64) as u16 | (((i / 64) % 8) as u16) << 6)
+            .collect();
+        let mut out = vec![0xAA; HEIGHT * WIDTH * 3];
+        write_rgb(&frame, &mut out);
+        for (i, (px, rgb)) in frame.iter().zip(out.chunks_exact(3)).enumerate() {
+            let c = NES_PY_PALETTE[usize::from(px & 0x3F)];
+            assert_eq!(rgb, [(c >> 16) as u8, (c >> 8) as u8, c as u8], "pixel {i}");
+        }
+        // No picture yet: black.
+        write_rgb(&[], &mut out);
+        assert!(out.iter().all(|&b| b == 0));
+    }
 
     #[test]
     fn board_view_draws_the_falling_piece() {

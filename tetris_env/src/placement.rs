@@ -8,17 +8,30 @@
 //! always masked. An action is legal (its mask bit set) when the planner
 //! ([`crate::planner`]) finds a route that locks the piece exactly there under the env's
 //! input model; the mask is [`ActionMask`].
+//!
+//! [`crate::ActionSpace::PlacementTucks`] adds the lock positions reachable only by tucks
+//! and spins ([`crate::planner::InputModel::tucks`], which that space turns on): 800 more
+//! actions, indexed by lock position, `40 + rotation + 4 × column + 40 × row` (rotation
+//! and column as above, row = the piece's lowest cell, 0–19 from the top; 840 in all).
+//! Such an action is legal when the planner reaches that lock position and it is not the
+//! straight drop of its rotation and column (that one is the first 40's): every reachable
+//! lock position has exactly one action.
 
 use crate::planner::{InputModel, Placement, Plan};
 use crate::ram::{Orientation, PieceKind};
-use crate::{EnvError, Result};
+use crate::rules::{self, PiecePosition};
+use crate::{ActionSpace, EnvError, Result};
 use serde::{Deserialize, Serialize};
 
 /// Actions of the placement space: 4 rotations × 10 columns.
 pub const PLACEMENT_ACTIONS: u32 = 40;
 
-/// The largest action space, in actions (the `nes` space's 256).
-pub const MAX_ACTIONS: usize = 256;
+/// Actions of the tuck-and-spin space: the 40, then one per lock position (4 rotations × 10
+/// columns × 20 rows).
+pub const PLACEMENT_TUCK_ACTIONS: u32 = PLACEMENT_ACTIONS + 4 * 10 * 20;
+
+/// The largest action space, in actions (a multiple of 64, above the tuck space's 840).
+pub const MAX_ACTIONS: usize = 1024;
 
 /// Which actions are legal now: one bit per action of the env's space (all set for the
 /// frame-level spaces). Plain data (`Copy`).
@@ -174,20 +187,79 @@ pub fn action_of(plan: &Plan, placement: &Placement) -> Option<u32> {
     (p.lock == lock).then_some(action)
 }
 
-/// The placement action `action` in `plan`: where it locks and how, if legal.
+/// The tuck-space index of a lock position: `40 + rotation + 4 × column + 40 × row` (the
+/// leftmost cell's column, the lowest cell's row), whether or not it is a straight drop.
+#[must_use]
+pub fn tuck_action(lock: PiecePosition) -> Option<u32> {
+    let column = u32::try_from(lock.left_column()).ok()?;
+    let row = u32::try_from(lock.bottom_row()).ok()?;
+    (column < rules::COLS as u32 && row < rules::ROWS as u32)
+        .then(|| PLACEMENT_ACTIONS + u32::from(lock.orientation.rotation()) + 4 * column + 40 * row)
+}
+
+/// The lock position of tuck-space action `action` (40–839) for a piece of `kind`, if the
+/// action names one (not a repeated orientation, the piece inside the playfield).
+#[must_use]
+pub fn tuck_target(kind: PieceKind, action: u32) -> Option<PiecePosition> {
+    let i = action.checked_sub(PLACEMENT_ACTIONS)?;
+    if action >= PLACEMENT_TUCK_ACTIONS {
+        return None;
+    }
+    let (o, column) = action_target(kind, i % 40)?;
+    let row = (i / 40) as i8;
+    let shape = rules::shape(o);
+    let (x, y) = (column as i8 - shape.min_dx, row - shape.max_dy);
+    let pos = PiecePosition {
+        orientation: o,
+        x: u8::try_from(x).ok()?,
+        y: u8::try_from(y).ok()?,
+    };
+    (tuck_action(pos) == Some(action)).then_some(pos)
+}
+
+/// The action of `placement` in `space`: its straight-drop action, else (in the tuck space)
+/// its lock position's.
+#[must_use]
+pub fn action_in(plan: &Plan, placement: &Placement, space: ActionSpace) -> Option<u32> {
+    action_of(plan, placement).or_else(|| {
+        (space == ActionSpace::PlacementTucks)
+            .then(|| tuck_action(placement.lock))
+            .flatten()
+    })
+}
+
+/// The placement action `action` in `plan`: where it locks and how, if legal (actions 40
+/// and up are the tuck space's, legal only for a lock position that is no straight drop).
 #[must_use]
 pub fn placement_for(plan: &Plan, action: u32) -> Option<&Placement> {
     let kind = plan.state()?.kind();
-    let (o, column) = action_target(kind, action)?;
-    plan.straight_drop(o, column)
+    if action < PLACEMENT_ACTIONS {
+        let (o, column) = action_target(kind, action)?;
+        return plan.straight_drop(o, column);
+    }
+    let p = plan.get(tuck_target(kind, action)?)?;
+    action_of(plan, p).is_none().then_some(p)
 }
 
-/// The 40-action mask of a plan.
+/// The mask of a plan in `space` (40 actions, or 840 for the tuck space; none for the
+/// frame-level spaces).
 #[must_use]
-pub fn mask_of(plan: &Plan) -> ActionMask {
-    let mut mask = ActionMask::none(PLACEMENT_ACTIONS);
+pub fn mask_of(plan: &Plan, space: ActionSpace) -> ActionMask {
+    let mut mask = ActionMask::none(space.n());
+    if !space.is_placement() {
+        return mask;
+    }
     for a in 0..PLACEMENT_ACTIONS {
         mask.set(a, placement_for(plan, a).is_some());
+    }
+    if space == ActionSpace::PlacementTucks {
+        for p in plan.placements() {
+            if action_of(plan, p).is_none() {
+                if let Some(a) = tuck_action(p.lock) {
+                    mask.set(a, true);
+                }
+            }
+        }
     }
     mask
 }
@@ -219,5 +291,23 @@ mod tests {
         assert!(action_target(PieceKind::T, 3).is_some());
         assert_eq!(action_target(PieceKind::T, 4 * 9 + 2).map(|t| t.1), Some(9));
         assert!(action_target(PieceKind::T, 40).is_none());
+
+        // Tuck actions name lock positions, and back.
+        let mut n = 0;
+        for kind in PieceKind::ALL {
+            for a in PLACEMENT_ACTIONS..PLACEMENT_TUCK_ACTIONS {
+                if let Some(pos) = tuck_target(kind, a) {
+                    assert_eq!(tuck_action(pos), Some(a));
+                    assert_eq!(pos.bottom_row() as u32, (a - 40) / 40);
+                    n += 1;
+                }
+            }
+        }
+        // Per kind: distinct orientations × the columns it fits in × 20 rows, less the
+        // rows where it would stick out above the top.
+        assert!(n > 2000, "{n}");
+        assert!(
+            tuck_target(PieceKind::T, 840).is_none() && tuck_target(PieceKind::T, 39).is_none()
+        );
     }
 }

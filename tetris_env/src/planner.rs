@@ -15,6 +15,17 @@
 //!
 //! 95 routes for T, J and L (5 rotation choices × 19 shifts), 38 for I, S and Z, 19 for O,
 //! a few frames each: microseconds a piece (see `docs/benchmarks.md`).
+//!
+//! With [`InputModel::tucks`] the planner also searches tucks and spins: moves made late,
+//! after the piece has fallen, to slide or turn it under an overhang. That search is a
+//! breadth-first search of the piece's states frame by frame, under the same rules: on
+//! every frame of the tap grid (frames 0, p, 2p, … for a tap period p) the player presses
+//! any of Left / Right / neither together with any of A / B / neither, and releases on the
+//! frames between; after the last press comes the drop (Down held with `soft_drop`). All
+//! states alive at one frame share the row, the fall timer and the soft-drop counter
+//! (nothing but Down changes them, and Down is only held in the final drop), so a frame's
+//! states are at most the piece's orientations × columns, and each lock position keeps the
+//! route of the first frame it was reached from: a list of [`Press`]es.
 
 use crate::actions::button;
 use crate::ram::{self, Orientation, PieceKind};
@@ -49,6 +60,10 @@ pub struct InputModel {
     /// way the piece drops straight, to the same place; soft drop is faster at low levels
     /// and scores the game's soft-drop points.
     pub soft_drop: bool,
+    /// Also search tucks and spins: presses at any frame of the tap grid while the piece
+    /// falls, not only the first ones (see the module docs). Off by default; with it the
+    /// plan has every lock position the search reaches, the straight routes' too.
+    pub tucks: bool,
 }
 
 impl Default for InputModel {
@@ -57,6 +72,7 @@ impl Default for InputModel {
             tap_period: 2,
             shift: ShiftMode::Tap,
             soft_drop: true,
+            tucks: false,
         }
     }
 }
@@ -90,6 +106,12 @@ impl InputModel {
             shift: ShiftMode::Das,
             ..InputModel::default()
         }
+    }
+
+    /// The same model with tucks and spins searched (or not).
+    #[must_use]
+    pub fn with_tucks(self, tucks: bool) -> InputModel {
+        InputModel { tucks, ..self }
     }
 
     /// Checks the tap period (2–6 frames).
@@ -164,22 +186,121 @@ impl Rotation {
     }
 }
 
+/// One press of a tuck-and-spin route: `buttons` (nes-py order) on frame `frame` after the
+/// decision point, released on the next frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Press {
+    pub frame: u16,
+    pub buttons: u8,
+}
+
+/// The most presses a route can hold.
+pub const MAX_PRESSES: usize = 32;
+
+/// A short list of presses, in frame order (plain data: `Copy`; serde: a list).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Presses {
+    len: u8,
+    at: [Press; MAX_PRESSES],
+}
+
+impl Default for Presses {
+    fn default() -> Presses {
+        Presses {
+            len: 0,
+            at: [Press::default(); MAX_PRESSES],
+        }
+    }
+}
+
+impl std::fmt::Debug for Presses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Presses {
+    /// The presses of `list` (`None` if there are more than [`MAX_PRESSES`] or they are not
+    /// in increasing frame order).
+    #[must_use]
+    pub fn new(list: &[Press]) -> Option<Presses> {
+        if list.len() > MAX_PRESSES || list.windows(2).any(|w| w[0].frame >= w[1].frame) {
+            return None;
+        }
+        let mut p = Presses::default();
+        p.at[..list.len()].copy_from_slice(list);
+        p.len = list.len() as u8;
+        Some(p)
+    }
+
+    #[must_use]
+    pub fn as_slice(&self) -> &[Press] {
+        &self.at[..usize::from(self.len)]
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The buttons pressed on `frame`.
+    fn at_frame(&self, frame: u32) -> u8 {
+        self.as_slice()
+            .iter()
+            .find(|p| u32::from(p.frame) == frame)
+            .map_or(0, |p| p.buttons)
+    }
+}
+
+impl Serialize for Presses {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Presses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Presses, D::Error> {
+        let list = Vec::<Press>::deserialize(d)?;
+        Presses::new(&list).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "at most {MAX_PRESSES} presses, in increasing frame order"
+            ))
+        })
+    }
+}
+
 /// A placement's inputs, from the first frame after the decision point: rotation presses
 /// on the first taps, `shift` sideways moves (positive right, negative left) from the first
-/// frame on, then the straight drop (Down held with `soft_drop`). The frame-by-frame
-/// buttons are [`Route::buttons`].
+/// frame on, any further `presses` (the routes of tucks and spins have only these), then
+/// the straight drop (Down held with `soft_drop`). The frame-by-frame buttons are
+/// [`Route::buttons`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Route {
     pub rotation: Rotation,
     pub shift: i8,
+    #[serde(default)]
+    pub presses: Presses,
 }
 
 impl Route {
     /// A route.
     #[must_use]
     pub fn new(rotation: Rotation, shift: i8) -> Route {
-        Route { rotation, shift }
+        Route {
+            rotation,
+            shift,
+            presses: Presses::default(),
+        }
+    }
+
+    /// A route of presses only (a tuck or spin route).
+    #[must_use]
+    pub fn of_presses(presses: Presses) -> Route {
+        Route {
+            presses,
+            ..Route::default()
+        }
     }
 
     /// The last frame with a rotation or sideways press (or hold), if any.
@@ -191,7 +312,8 @@ impl Route {
             .map(|j| j * u32::from(model.tap_period));
         let shifts = u32::from(self.shift.unsigned_abs());
         let shift = shifts.checked_sub(1).map(|j| model.shift_frame(j));
-        rot.max(shift)
+        let late = self.presses.as_slice().last().map(|p| u32::from(p.frame));
+        rot.max(shift).max(late)
     }
 
     /// The buttons (nes-py order) to hold on frame `frame` of the route (frame 0 is the
@@ -224,7 +346,7 @@ impl Route {
                 b |= dir;
             }
         }
-        b
+        b | self.presses.at_frame(frame)
     }
 
     /// The schedule as a list: the buttons of every frame up to the last press, then what
@@ -363,6 +485,11 @@ impl Plan {
         self.get(lock)
     }
 
+    /// Whether `lock` is in the plan.
+    fn contains(&self, lock: PiecePosition) -> bool {
+        slot(lock).is_some_and(|s| self.index[s] != 0)
+    }
+
     fn clear(&mut self) {
         for p in &self.placements {
             if let Some(s) = slot(p.lock) {
@@ -391,6 +518,7 @@ impl Plan {
 pub struct Planner {
     model: InputModel,
     plan: Plan,
+    tucks: TuckSearch,
 }
 
 impl Planner {
@@ -400,6 +528,7 @@ impl Planner {
         Ok(Planner {
             model,
             plan: Plan::default(),
+            tucks: TuckSearch::default(),
         })
     }
 
@@ -454,7 +583,227 @@ impl Planner {
                 }
             }
         }
+        if self.model.tucks {
+            self.tucks
+                .search(state, &self.model, &drops, &mut self.plan);
+        }
         &self.plan
+    }
+}
+
+/// A state of the tuck search: the piece after a frame, and how it got there.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    f: Falling,
+    /// The node it came from (`NO_PARENT` for the start).
+    parent: u32,
+    /// The frame whose tick made it, and the buttons held on that frame (for the start:
+    /// the buttons the game read last).
+    frame: u32,
+    buttons: u8,
+    /// The next frame runs no tick ([`rules::skips_next_frame`]).
+    skip: bool,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+/// What a press on the tap grid may hold: a direction, a rotation button, or one of each.
+const PRESS_CHOICES: [u8; 8] = [
+    button::LEFT,
+    button::RIGHT,
+    button::A,
+    button::B,
+    button::LEFT | button::A,
+    button::LEFT | button::B,
+    button::RIGHT | button::A,
+    button::RIGHT | button::B,
+];
+
+/// A state's (rotation, x), for the record of the presses tried in a row.
+fn pressed_key(f: &Falling) -> usize {
+    usize::from(f.pos.orientation.rotation()) * rules::COLS + usize::from(f.pos.x)
+}
+
+/// The tuck-and-spin search's buffers (see the module docs).
+#[derive(Clone, Debug, Default)]
+struct TuckSearch {
+    /// Every state reached, frame after frame.
+    nodes: Vec<Node>,
+    /// Per lock slot: the frame (+ 1) that last reached it, and its node.
+    seen: Vec<(u32, u32)>,
+    presses: Vec<Press>,
+}
+
+impl TuckSearch {
+    /// Adds to `plan` every lock position reachable by presses on the tap grid.
+    fn search(&mut self, state: &PlanState, model: &InputModel, drops: &Drops, plan: &mut Plan) {
+        let (board, level) = (&state.board, state.level);
+        self.nodes.clear();
+        self.seen.clear();
+        self.seen.resize(SLOTS, (0, 0));
+        let mut f = state.falling;
+        let mut prev = state.held;
+        let mut skip = false;
+        if let Some((newly, held)) = state.latched {
+            if f.tick(board, level, newly, held) == Tick::Locked {
+                return;
+            }
+            skip = rules::skips_next_frame(held);
+            prev = held;
+        }
+        self.nodes.push(Node {
+            f,
+            parent: NO_PARENT,
+            frame: 0,
+            buttons: prev,
+            skip,
+        });
+        let period = u32::from(model.tap_period);
+        let (mut start, mut end) = (0usize, 1usize);
+        let mut frame = 0u32;
+        // The (rotation, x) whose presses were tried at a grid frame since the row last
+        // changed: pressing again from there, before the piece drops, reaches nothing new
+        // (each result is still there, and falls as the pressed piece would).
+        let mut pressed = [false; 4 * rules::COLS];
+        let mut pressed_row = None;
+        while start < end {
+            let stamp = frame + 1;
+            let row = self.nodes[start].f.pos.y;
+            if pressed_row != Some(row) {
+                pressed = [false; 4 * rules::COLS];
+                pressed_row = Some(row);
+            }
+            let grid = frame % period == 0;
+            if frame > 0 && self.idle_frame(start..end, grid, &pressed, board, level) {
+                frame += 1;
+                continue;
+            }
+            // Nothing pressed first, so a state that only falls keeps its route; then the
+            // presses, on the frames of the tap grid.
+            let passes = if grid { 2 } else { 1 };
+            for pass in 0..passes {
+                let choices: &[u8] = if pass == 0 { &[0] } else { &PRESS_CHOICES };
+                for i in start..end {
+                    let node = self.nodes[i];
+                    if pass == 1 {
+                        // Frame 0 does not count: its presses may differ (buttons held
+                        // from before, a skipped tick).
+                        let k = pressed_key(&node.f);
+                        if frame > 0 {
+                            if pressed[k] {
+                                continue;
+                            }
+                            pressed[k] = true;
+                        }
+                    }
+                    for &b in choices {
+                        let mut g = node.f;
+                        let skip = if node.skip {
+                            false
+                        } else {
+                            if g.tick(board, level, b & !node.buttons, b) == Tick::Locked {
+                                if !plan.contains(g.pos) {
+                                    self.add(plan, g.pos, i as u32, (frame, b));
+                                }
+                                continue;
+                            }
+                            rules::skips_next_frame(b)
+                        };
+                        let Some(s) = slot(g.pos) else { continue };
+                        let (seen_at, other) = self.seen[s];
+                        if seen_at == stamp {
+                            // All states of a frame share the row and the counters.
+                            debug_assert_eq!((g.fall_timer, g.drop_repeat), {
+                                let o = self.nodes[other as usize].f;
+                                (o.fall_timer, o.drop_repeat)
+                            });
+                            continue;
+                        }
+                        let id = self.nodes.len() as u32;
+                        self.seen[s] = (stamp, id);
+                        self.nodes.push(Node {
+                            f: g,
+                            parent: i as u32,
+                            frame,
+                            buttons: b,
+                            skip,
+                        });
+                        // Stop pressing here: the piece drops straight.
+                        let lock = drops.drop(g.pos);
+                        if !plan.contains(lock) {
+                            self.add(plan, lock, id, (frame, 0));
+                        }
+                    }
+                }
+            }
+            (start, end) = (end, self.nodes.len());
+            frame += 1;
+        }
+    }
+
+    /// Plays a frame on which nothing can happen but the counters going on, if this one is
+    /// one: the states `range` came by falling (no press to remember), no press is worth
+    /// trying (off the grid, or tried in this row already), and the piece does not move
+    /// down (all states share the counters, so one tells). Then the states are updated in
+    /// place, and true.
+    fn idle_frame(
+        &mut self,
+        range: std::ops::Range<usize>,
+        grid: bool,
+        pressed: &[bool; 4 * rules::COLS],
+        board: &Board,
+        level: u8,
+    ) -> bool {
+        let nodes = &mut self.nodes[range];
+        if nodes
+            .iter()
+            .any(|n| n.buttons != 0 || n.skip || (grid && !pressed[pressed_key(&n.f)]))
+        {
+            return false;
+        }
+        let Some(first) = nodes.first() else {
+            return false;
+        };
+        let mut probe = first.f;
+        if probe.tick(board, level, 0, 0) == Tick::Locked || probe.pos != first.f.pos {
+            return false;
+        }
+        for n in nodes {
+            n.f = Falling {
+                pos: n.f.pos,
+                das: n.f.das,
+                ..probe
+            };
+        }
+        true
+    }
+
+    /// Adds `lock` to the plan with the presses that reach node `id`, then `last`'s.
+    fn add(&mut self, plan: &mut Plan, lock: PiecePosition, id: u32, last: (u32, u8)) {
+        self.presses.clear();
+        if last.1 != 0 {
+            self.presses.push(Press {
+                frame: last.0 as u16,
+                buttons: last.1,
+            });
+        }
+        let mut at = id;
+        while let Some(n) = self.nodes.get(at as usize) {
+            if n.parent == NO_PARENT {
+                break;
+            }
+            if n.buttons != 0 {
+                self.presses.push(Press {
+                    frame: n.frame as u16,
+                    buttons: n.buttons,
+                });
+            }
+            at = n.parent;
+        }
+        self.presses.reverse();
+        if let Some(p) = Presses::new(&self.presses) {
+            plan.add(lock, Route::of_presses(p));
+        }
     }
 }
 
@@ -654,6 +1003,147 @@ mod tests {
             }
         }
         plan.placements
+    }
+
+    /// The lock positions of the tuck model by a plain breadth-first search, frame by frame,
+    /// every press tried from every state on every grid frame.
+    fn naive_tucks(
+        state: &PlanState,
+        model: &InputModel,
+    ) -> std::collections::BTreeSet<PiecePosition> {
+        use std::collections::BTreeSet;
+        let mut found = BTreeSet::new();
+        let mut f = state.falling;
+        let mut prev = state.held;
+        let mut skip = false;
+        if let Some((newly, held)) = state.latched {
+            if f.tick(&state.board, state.level, newly, held) == Tick::Locked {
+                found.insert(f.pos);
+                return found;
+            }
+            skip = rules::skips_next_frame(held);
+            prev = held;
+        }
+        // (piece, buttons of the last frame, skip the next tick)
+        let mut frontier = vec![(f, prev, skip)];
+        let mut frame = 0u32;
+        while !frontier.is_empty() {
+            let mut next: Vec<(Falling, u8, bool)> = Vec::new();
+            let mut seen = BTreeSet::new();
+            let mut choices = vec![0u8];
+            if frame % u32::from(model.tap_period) == 0 {
+                choices.extend(PRESS_CHOICES);
+            }
+            for &(f, prev, skip) in &frontier {
+                for &b in &choices {
+                    let mut g = f;
+                    if !skip && g.tick(&state.board, state.level, b & !prev, b) == Tick::Locked {
+                        found.insert(g.pos);
+                        continue;
+                    }
+                    // The drop after the last press: straight down.
+                    let y = state
+                        .board
+                        .drop_row(g.pos.orientation, g.pos.x as i8, g.pos.y as i8);
+                    found.insert(PiecePosition {
+                        y: y as u8,
+                        ..g.pos
+                    });
+                    let key = (g.pos, g.fall_timer, g.drop_repeat, b);
+                    if seen.insert(key) {
+                        next.push((g, b, !skip && rules::skips_next_frame(b)));
+                    }
+                }
+            }
+            frontier = next;
+            frame += 1;
+        }
+        found
+    }
+
+    #[test]
+    fn the_tuck_search_equals_a_plain_search_and_its_routes_lock_there() {
+        let mut rng = Rng(0x7ACC);
+        let mut tucked = 0;
+        for n in 0..400 {
+            // A random stack with overhangs: rows from a random height down at 60%.
+            let mut board = Board::empty();
+            let top = 6 + (rng.next() % 12) as i32;
+            for r in top..20 {
+                for c in 0..10 {
+                    if rng.next() % 10 < 6 {
+                        board.set(r, c);
+                    }
+                }
+            }
+            let kind = PieceKind::ALL[(rng.next() % 7) as usize];
+            let mut falling = Falling::spawn(kind, (rng.next() % 17) as u8);
+            if !board.fits_at(falling.pos) {
+                continue;
+            }
+            falling.fall_timer = (rng.next() % 4) as u8;
+            if n % 10 == 0 {
+                falling.drop_repeat = 0xA0 + (rng.next() % 96) as u8;
+            }
+            let level = [0u8, 9, 18, 19, 29, 40][(rng.next() % 6) as usize];
+            let state = PlanState {
+                board,
+                falling,
+                level,
+                held: [0, button::DOWN, button::LEFT][(rng.next() % 3) as usize],
+                latched: (rng.next() % 2 == 0).then_some((0, 0)),
+            };
+            let model = [
+                InputModel::default(),
+                InputModel::tap_hz(15).unwrap_or_default(),
+                InputModel::das(),
+                InputModel {
+                    soft_drop: false,
+                    ..InputModel::tap_hz(20).unwrap_or_default()
+                },
+            ][(rng.next() % 4) as usize]
+                .with_tucks(true);
+            let mut planner = Planner::new(model).unwrap_or_default();
+            let plan = planner.plan_from(&state).clone();
+            let locks: std::collections::BTreeSet<_> =
+                plan.placements().iter().map(|p| p.lock).collect();
+            // The straight routes' locks and the plain search's, together.
+            let mut expected = naive_tucks(&state, &model);
+            expected.extend(naive(&state, &model).iter().map(|p| p.lock));
+            assert_eq!(locks, expected, "{state:?} {model:?}");
+            // Every route, played frame by frame, locks where the plan says.
+            for p in plan.placements() {
+                let mut f = state.falling;
+                let mut prev = state.held;
+                let mut skip = false;
+                let mut locked = None;
+                if let Some((newly, held)) = state.latched {
+                    if f.tick(&state.board, level, newly, held) == Tick::Locked {
+                        locked = Some(f.pos);
+                    }
+                    skip = rules::skips_next_frame(held);
+                    prev = held;
+                }
+                let mut frame = 0;
+                while locked.is_none() {
+                    let b = p.route.buttons(&model, frame);
+                    if skip {
+                        skip = false;
+                    } else {
+                        if f.tick(&state.board, level, b & !prev, b) == Tick::Locked {
+                            locked = Some(f.pos);
+                        }
+                        skip = rules::skips_next_frame(b);
+                    }
+                    prev = b;
+                    frame += 1;
+                    assert!(frame < 5000);
+                }
+                assert_eq!(locked, Some(p.lock), "{:?}", p.route);
+                tucked += usize::from(!p.route.presses.is_empty());
+            }
+        }
+        assert!(tucked > 500, "{tucked}");
     }
 
     struct Rng(u64);

@@ -28,8 +28,9 @@ use serde::{Deserialize, Serialize};
 
 /// The byte form's magic.
 pub const MAGIC: [u8; 4] = *b"TENV";
-/// The byte form's version (5: payload checksum and spec, and the info for agents).
-pub const VERSION: u16 = 5;
+/// The byte form's version (5: payload checksum and spec, and the info for agents; 6: the
+/// input model's `tucks`).
+pub const VERSION: u16 = 6;
 /// Magic, version, payload CRC-32.
 pub const HEADER_LEN: usize = 4 + 2 + 4;
 

@@ -198,6 +198,14 @@ impl EnvSpec {
         self
     }
 
+    /// The model the placement planner plans with: `placement.input`, with tucks and spins
+    /// searched in the [`ActionSpace::PlacementTucks`] space whatever its `tucks` says.
+    #[must_use]
+    pub fn planner_model(&self) -> InputModel {
+        let tucks = self.placement.input.tucks || self.action_space == ActionSpace::PlacementTucks;
+        self.placement.input.with_tucks(tucks)
+    }
+
     /// Number of actions of the action space.
     #[must_use]
     pub fn action_count(&self) -> u32 {
@@ -314,7 +322,7 @@ mod tests {
         assert_eq!(back, spec);
         // Placement options: partial JSON takes the defaults for the rest.
         let placement = json.replace(
-            r#""placement":{"input":{"tap_period":2,"shift":"tap","soft_drop":true},"illegal_action":"error"}"#,
+            r#""placement":{"input":{"tap_period":2,"shift":"tap","soft_drop":true,"tucks":false},"illegal_action":"error"}"#,
             r#""placement":{"input":{"tap_period":6}}"#,
         );
         assert_ne!(placement, json);

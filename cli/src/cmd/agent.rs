@@ -7,7 +7,8 @@
 //! object with `--json`).
 //!
 //! A game ends by top-out, the game's crash ("the game crashed at level N"), a B-type win,
-//! or `-s` placements ("limit").
+//! or `-s` placements ("limit"). With `--tucks` the agent also tucks and spins (the
+//! `placement_tucks` action space).
 
 use super::play::PlayArgs;
 use crate::output::{outln, Stdout};
@@ -68,6 +69,7 @@ struct Summary {
     env: String,
     start_level: u8,
     tap_hz: String,
+    tucks: bool,
     episodes: Vec<Episode>,
     placements: u64,
     elapsed_sec: f64,
@@ -123,8 +125,13 @@ pub fn run(
     } else {
         ObservationKind::None
     };
+    let space = if args.tucks {
+        ActionSpace::PlacementTucks
+    } else {
+        ActionSpace::Placement
+    };
     let spec = spec
-        .action_space(ActionSpace::Placement)
+        .action_space(space)
         .observation(obs)
         .input_model(model)
         .max_episode_steps(args.steps);
@@ -132,7 +139,7 @@ pub fn run(
     let weights = policy.map_or_else(Weights::default, |p| {
         placement::weights_from_vec(&p.weights)
     });
-    let mut agent = HeuristicAgent::new(weights, model)?;
+    let mut agent = HeuristicAgent::new(weights, spec.planner_model())?;
     let mut fe = if args.render {
         Some(Frontend::new(
             &format!("tetris-nes · {} · agent", args.env),
@@ -251,6 +258,7 @@ pub fn run(
         env: args.env.clone(),
         start_level: args.level,
         tap_hz: tap_hz.to_owned(),
+        tucks: args.tucks,
         policy: args.policy.as_ref().map(|p| p.display().to_string()),
         avoid_crash: args.avoid_crash,
         avoided_crashes: avoided,

@@ -94,6 +94,10 @@ pub struct PlayArgs {
     /// (sideways moves by holding the direction) [default: the policy's, else 30].
     #[arg(long, value_name = "HZ")]
     pub tap_hz: Option<String>,
+    /// Agent mode: the agent also tucks and spins (moves under overhangs late in the drop),
+    /// in the `placement_tucks` action space.
+    #[arg(long)]
+    pub tucks: bool,
     /// Agent mode: play the weights of a saved policy (`policy.json` of `tetris-nes train`)
     /// instead of the built-in ones.
     #[arg(long, value_name = "FILE")]
@@ -159,6 +163,9 @@ pub fn run(args: &PlayArgs) -> Result<ExitCode, CliError> {
         Some(s) => Schedule::parse(s).map_err(CliError::Other)?,
         None => Schedule::default(),
     };
+    if args.tucks && args.mode != Mode::Agent {
+        return Err(CliError::Other("--tucks is for agent mode".into()));
+    }
     if args.mode != Mode::Human && args.buttons.is_some() {
         return Err(CliError::Other(
             "--buttons is for human mode (the agents press their own)".into(),

@@ -498,6 +498,24 @@ impl Cart {
         self.prg[self.win.prg[(a >> 13) & 3] | (a & 0x1FFF)]
     }
 
+    /// PRG ROM and the offsets into it of the four 8 KiB windows at $8000, $A000, $C000 and
+    /// $E000, as [`Cart::prg_rom_read`] reads them (for `fast/quiet.rs`).
+    #[inline]
+    pub(crate) fn prg_rom_windows(&self) -> (&[u8], &[usize; 4]) {
+        (&self.prg, &self.win.prg)
+    }
+
+    /// The offset in PRG ROM of the 8 KiB window `addr` is in ($8000 and up; 0 below): with
+    /// the address, what says which code is there.
+    #[inline]
+    pub(crate) fn prg_window_offset(&self, addr: u16) -> usize {
+        if addr >= 0x8000 {
+            self.win.prg[usize::from(addr >> 13) & 3]
+        } else {
+            0
+        }
+    }
+
     /// A CPU read of $4020–$FFFF; `None` = nothing drives the bus (open bus).
     #[must_use]
     #[inline]
@@ -528,28 +546,21 @@ impl Cart {
         }
     }
 
-    /// [`Cart::cpu_write`] if it leaves what the PPU sees (CHR banks, nametables) as it is;
-    /// otherwise nothing happens and it returns `false`, so the caller can catch the PPU up
-    /// first and then write. The boards here have no PPU-side state but their windows.
-    /// NES Tetris writes the MMC1 about 38 times a frame, during rendering: each write
-    /// caught the PPU up mid-line, which then ran that line dot by dot (~45,000
-    /// instructions a frame, callgrind), though only the shift register changed. Without
-    /// those catch-ups the `FRAMES_DIV=10` frames bench runs 2,547.4 M → 2,367.0 M
-    /// instructions (−7.1%).
-    pub fn cpu_write_unseen_by_ppu(&mut self, addr: u16, val: u8, cycle: u64) -> bool {
-        if usize::from(addr) < 0x8000 {
-            self.cpu_write(addr, val, cycle);
-            return true;
-        }
-        let mapper = self.state.mapper.clone();
-        let (chr, nt, mirroring) = (self.win.chr, self.win.nt, self.win.mirroring);
-        self.cpu_write(addr, val, cycle);
-        if (self.win.chr, self.win.nt, self.win.mirroring) == (chr, nt, mirroring) {
-            return true;
-        }
-        self.state.mapper = mapper;
+    /// What the PPU sees of the board's registers: the CHR windows and the nametable
+    /// mapping (see `fast::mapper`).
+    pub(crate) fn ppu_view(&self) -> ([usize; 8], [usize; 4], Mirroring) {
+        (self.win.chr, self.win.nt, self.win.mirroring)
+    }
+
+    /// A copy of the mapper's registers, for [`Cart::restore_mapper_registers`].
+    pub(crate) fn mapper_registers(&self) -> Mapper {
+        self.state.mapper.clone()
+    }
+
+    /// Puts back registers taken by [`Cart::mapper_registers`] (and the windows they map).
+    pub(crate) fn restore_mapper_registers(&mut self, registers: Mapper) {
+        self.state.mapper = registers;
         self.remap();
-        false
     }
 
     /// A PPU read of pattern memory $0000–$1FFF (higher bits are ignored).

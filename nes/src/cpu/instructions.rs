@@ -14,7 +14,7 @@ use super::{Cpu, CpuBus, IRQ_VECTOR};
 impl Cpu {
     /// Runs the rest of the instruction after its opcode fetch. Returns false for a JAM.
     /// The comment on each arm is the mnemonic (`*` = unofficial) and addressing mode.
-    #[inline]
+    #[inline(always)]
     pub(super) fn execute<B: CpuBus>(&mut self, bus: &mut B, opcode: u8) -> bool {
         match opcode {
             0x00 => self.brk(bus),                                          // BRK imp

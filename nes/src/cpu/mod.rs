@@ -71,6 +71,18 @@ pub trait CpuBus {
     fn oam_dma_burst(&mut self, _page: u8) -> bool {
         false
     }
+    /// A read cycle done without the end-of-cycle work (interrupt sampling, event compare,
+    /// DMA check), when the bus knows none of it can find anything (see `crate::fast`);
+    /// `None` for a cycle by the book. Buses without such a mode keep the default.
+    #[inline(always)]
+    fn quiet_read(&mut self, _addr: u16) -> Option<u8> {
+        None
+    }
+    /// A write cycle done as [`CpuBus::quiet_read`]; `false` for a cycle by the book.
+    #[inline(always)]
+    fn quiet_write(&mut self, _addr: u16, _val: u8) -> bool {
+        false
+    }
 }
 
 /// The programmer-visible registers.
@@ -215,6 +227,18 @@ impl Cpu {
             bus.read(0xFFFF);
             return Err(jam);
         }
+        self.instruction(bus)?;
+        if self.prev_run_irq || self.prev_need_nmi {
+            self.interrupt(bus);
+        }
+        Ok(())
+    }
+
+    /// One instruction, no more: opcode fetch and execution ([`Cpu::step`] without its jam
+    /// check before and its interrupt sequence after, for the quiet instructions of
+    /// `crate::fast`, which start with the interrupt logic at rest).
+    #[inline(always)]
+    pub(crate) fn instruction<B: CpuBus>(&mut self, bus: &mut B) -> Result<(), Jammed> {
         let pc = self.regs.pc;
         let opcode = self.read(bus, pc);
         self.regs.pc = pc.wrapping_add(1);
@@ -222,9 +246,6 @@ impl Cpu {
             let jam = Jammed { opcode, pc };
             self.jammed = Some(jam);
             return Err(jam);
-        }
-        if self.prev_run_irq || self.prev_need_nmi {
-            self.interrupt(bus);
         }
         Ok(())
     }
@@ -258,6 +279,17 @@ impl Cpu {
         self.jammed
     }
 
+    /// Whether the interrupt logic is at rest with the NMI line at `nmi` and the IRQ line
+    /// low: no NMI edge to detect and nothing latched, so sampling the lines at the end of a
+    /// cycle changes nothing while they stay so, whatever the I flag does (the quiet
+    /// instructions of `crate::fast` skip the sampling then). Also false when jammed.
+    #[inline]
+    pub(crate) fn interrupts_settled(&self, nmi: bool) -> bool {
+        self.nmi_line == nmi
+            && !(self.need_nmi | self.prev_need_nmi | self.run_irq | self.prev_run_irq)
+            && self.jammed.is_none()
+    }
+
     /// Whether an interrupt sequence will run after the current instruction (for debuggers).
     #[must_use]
     pub fn interrupt_pending(&self) -> bool {
@@ -267,6 +299,9 @@ impl Cpu {
     /// One read cycle: DMA may stall the core first, then the lines are sampled.
     #[inline(always)]
     fn read<B: CpuBus>(&mut self, bus: &mut B, addr: u16) -> u8 {
+        if let Some(val) = bus.quiet_read(addr) {
+            return val;
+        }
         if bus.dma_pending() {
             self.run_dma(bus, addr);
         }
@@ -278,6 +313,9 @@ impl Cpu {
     /// One write cycle. DMA never halts the core on a write; it waits for the next read.
     #[inline(always)]
     fn write<B: CpuBus>(&mut self, bus: &mut B, addr: u16, val: u8) {
+        if bus.quiet_write(addr, val) {
+            return;
+        }
         bus.write(addr, val);
         self.poll(bus);
     }

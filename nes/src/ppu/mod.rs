@@ -13,6 +13,9 @@
 //!   (`render::run_line`): the net effect on `v`, sprite evaluation (from a per-line table
 //!   of in-range sprites) and fetches, sprite 0 hit from sprite 0's 8 pixels when headless,
 //!   the overflow flag, and the whole line's pixels when drawing;
+//! - headless, a stretch of such lines where no sprite-0 hit can happen and no line has
+//!   eight sprites in range runs as one step that moves `v` on and evaluates only the last
+//!   line's sprites (`lines.rs`);
 //! - the rest of the pre-render line after the vblank-clear event, where the bus stops
 //!   every frame, also runs as one step (`render::run_prerender_rest`);
 //! - everything else (a line that a register access splits) runs dot by dot
@@ -26,12 +29,14 @@
 //!
 //! Files: `registers.rs` ($2000–$2007, open bus, VRAM access), `timing.rs` (position,
 //! events, skipping), `render.rs` (background pipeline, pixels, the line gear),
-//! `sprites.rs` (evaluation and fetches), `palette.rs` (NTSC colours).
+//! `sprites.rs` (evaluation and fetches), `lines.rs` (the headless many-line gear),
+//! `palette.rs` (NTSC colours).
 //!
 //! <https://www.nesdev.org/wiki/PPU>, <https://www.nesdev.org/wiki/PPU_rendering>,
 //! <https://www.nesdev.org/wiki/PPU_frame_timing>,
 //! <https://www.nesdev.org/wiki/PPU_power_up_state>
 
+mod lines;
 mod palette;
 mod registers;
 mod render;
@@ -398,6 +403,11 @@ impl Ppu {
             }
             let avail = (target - self.master) / 4;
             if self.dot == 0 {
+                let lines = self.headless_lines(avail);
+                if lines > 1 {
+                    self.run_headless_lines(mem, lines);
+                    continue;
+                }
                 if let Some(len) = self.line_gear_len() {
                     if avail >= len {
                         self.run_line(mem);
@@ -536,7 +546,7 @@ impl Ppu {
         }
     }
 
-    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON`]`.dead_frames`).
+    /// Sets how many more frames the vblank flag stays down (see [`POWER_ON`]).
     /// Right after power-on, 0 gives the hardware's (and nes-py's) power-on instead of
     /// FCEUX's dead first frame.
     pub fn set_dead_frames(&mut self, frames: u32) {

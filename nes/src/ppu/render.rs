@@ -371,7 +371,7 @@ impl Ppu {
     /// vertical copy on the pre-render line), two coarse X increments for the tiles of the
     /// next line fetched at dots 321–336. The fetches themselves are left pending (see
     /// `settle_bg`).
-    fn finish_rendered_line(&mut self, prerender: bool) {
+    pub(super) fn finish_rendered_line(&mut self, prerender: bool) {
         // 32 coarse X increments toggle the horizontal nametable once; the copy at dot 257
         // overwrites those bits anyway.
         let mut v = inc_y(self.v);

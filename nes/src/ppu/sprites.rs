@@ -28,7 +28,7 @@ use super::{Ppu, PpuMemory, SpriteEval};
 
 impl Ppu {
     #[inline]
-    fn sprite_height(&self) -> u8 {
+    pub(super) fn sprite_height(&self) -> u8 {
         if self.ctrl & 0x20 != 0 {
             16
         } else {
@@ -333,7 +333,7 @@ impl Ppu {
     }
 
     /// Per scanline, which sprites' Y puts them in range for height `h`.
-    fn build_masks(&mut self, h: u8) {
+    pub(super) fn build_masks(&mut self, h: u8) {
         self.line_masks.fill(0);
         for i in 0..64 {
             let y = usize::from(self.oam[i * 4]);

@@ -30,3 +30,20 @@ pub fn rom() -> Option<Rom> {
     let path = require_data(path, "run scripts/fetch-rom.sh or set TETRIS_ROM")?;
     Some(Rom::from_file(&path).expect("the ROM loads"))
 }
+
+/// xorshift64: the tests' seeded random numbers.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// One of `legal`, uniformly.
+    pub fn pick(&mut self, legal: &[u32]) -> u32 {
+        legal[(self.next() % legal.len() as u64) as usize]
+    }
+}

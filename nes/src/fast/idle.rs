@@ -11,7 +11,7 @@
 //! scheduled event (the NMI line, a frame IRQ, a DMC fetch), a pending DMA, or the caller's
 //! cycle limit. The final iterations run cycle by cycle as usual, so the interrupt is
 //! recognised on exactly the cycle it would have been, and every register, flag and the
-//! open-bus value come out as without the skip. `tests/tests/idle_skip.rs` checks this
+//! open-bus value come out as without the skip. `tests/tests/fast_paths.rs` checks this
 //! frame by frame against the plain path.
 
 use crate::cpu::Registers;
@@ -44,8 +44,14 @@ pub(crate) struct IdleLoop {
 }
 
 impl IdleLoop {
-    /// Recognises a load-and-branch loop starting at `pc`, reading code through `peek`.
+    /// Recognises a load-and-branch loop starting at `pc` in internal RAM or cartridge ROM
+    /// ($8000 and up: code anywhere else may read differently each time, as open bus or a
+    /// register), reading code through `peek`.
     pub(crate) fn detect(pc: u16, peek: impl Fn(u16) -> u8) -> Option<IdleLoop> {
+        // The loop's at most 5 bytes, all in RAM or all in ROM.
+        if !(pc < 0x2000 - 5 || (0x8000..=0xFFFF - 5).contains(&pc)) {
+            return None;
+        }
         let op = peek(pc);
         let (load, len, load_cycles) = match op {
             0xA5 => (Load::A, 2, 3),
@@ -180,6 +186,16 @@ mod tests {
         )
         .is_none());
         assert!(IdleLoop::detect(0x8000, mem(&[(0x8000, 0xEA)])).is_none());
+        // The same loop in PRG RAM or I/O space (open bus, registers) is not taken; in
+        // internal RAM it is.
+        let at = |pc: u16| {
+            IdleLoop::detect(
+                pc,
+                mem(&[(pc, 0xA5), (pc + 1, 0x10), (pc + 2, 0xF0), (pc + 3, 0xFC)]),
+            )
+        };
+        assert!(at(0x6000).is_none() && at(0x4020).is_none());
+        assert!(at(0x0300).is_some() && at(0x8000).is_some());
         // BIT $2002 / BPL: a vblank wait reads I/O and must not be skipped.
         assert!(IdleLoop::detect(
             0x8000,

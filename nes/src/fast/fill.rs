@@ -10,7 +10,7 @@
 //! So, like the idle-loop skip (`idle.rs`), the console performs whole iterations at once,
 //! up to two iterations before the next event, the caller's cycle limit, or the loop's last
 //! (not-taken) branch; those final iterations run cycle by cycle as usual, so interrupts and
-//! the end of the loop happen exactly as without the skip. `tests/tests/idle_skip.rs` checks
+//! the end of the loop happen exactly as without the skip. `tests/tests/fast_paths.rs` checks
 //! this frame by frame against the plain path (CPU, bus, PPU and APU state via save states).
 //!
 //! Measured on `FRAMES_DIV=10 cargo bench -p nes --bench frames` under callgrind: 3,390.9 M
