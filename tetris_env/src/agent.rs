@@ -141,26 +141,24 @@ impl HeuristicAgent {
         if env.is_done() || env.action_mask().count() == 0 {
             return None;
         }
-        let plan = env.plan()?;
-        let state = env.state();
-        let next = state.next_piece().map(|o| o.kind());
-        let lines = state.lines().unwrap_or(0);
-        let tucks =
-            self.planner.model().tucks && env.spec().action_space == ActionSpace::PlacementTucks;
-        self.choose_in(plan, next, lines, tucks, None)
-            .map(|c| c.action)
+        self.act_in(env, None)
     }
 
     /// The best action for the env's falling piece among the `allowed` ones (e.g. the
     /// env's mask without placements found to crash the game), `None` if none is legal.
     pub fn act_among(&mut self, env: &TetrisEnv, allowed: &ActionMask) -> Option<u32> {
+        self.act_in(env, Some(allowed))
+    }
+
+    /// [`HeuristicAgent::act`] among `allowed` (all if `None`).
+    fn act_in(&mut self, env: &TetrisEnv, allowed: Option<&ActionMask>) -> Option<u32> {
         let plan = env.plan()?;
         let state = env.state();
         let next = state.next_piece().map(|o| o.kind());
         let lines = state.lines().unwrap_or(0);
         let tucks =
             self.planner.model().tucks && env.spec().action_space == ActionSpace::PlacementTucks;
-        self.choose_in(plan, next, lines, tucks, Some(allowed))
+        self.choose_in(plan, next, lines, tucks, allowed)
             .map(|c| c.action)
     }
 
