@@ -72,6 +72,22 @@ struct Slot {
 }
 
 impl Slot {
+    /// A slot holding `env`, with its mask and nothing stepped yet.
+    fn new(env: TetrisEnv) -> Slot {
+        Slot {
+            mask: env.action_mask(),
+            env,
+            needs_reset: false,
+            action: 0,
+            reward: 0.0,
+            terminated: false,
+            truncated: false,
+            autoreset: false,
+            info: Info::default(),
+            error: None,
+        }
+    }
+
     /// Runs `cmd` on the env (env `index` of the vector).
     fn run(&mut self, cmd: Cmd, index: usize) {
         self.error = None;
@@ -203,21 +219,7 @@ impl VecEnv {
         // The start-up (power-on, menus) is the same for every env: run it once and clone.
         let proto = TetrisEnv::new(rom, spec.clone())?;
         let slots = (0..n)
-            .map(|i| {
-                let env = proto.with_seed(base_seed.wrapping_add(i as u64));
-                Mutex::new(Slot {
-                    mask: env.action_mask(),
-                    env,
-                    needs_reset: false,
-                    action: 0,
-                    reward: 0.0,
-                    terminated: false,
-                    truncated: false,
-                    autoreset: false,
-                    info: Info::default(),
-                    error: None,
-                })
-            })
+            .map(|i| Mutex::new(Slot::new(proto.with_seed(base_seed.wrapping_add(i as u64)))))
             .collect();
         let shares: Vec<Range<usize>> = (0..threads)
             .map(|t| n * t / threads..n * (t + 1) / threads)
@@ -414,18 +416,7 @@ mod tests {
             .observation(ObservationKind::None)
             .deterministic(true);
         let env = TetrisEnv::new(&rom, spec).expect("env");
-        let mut slot = Slot {
-            mask: env.action_mask(),
-            env,
-            needs_reset: false,
-            action: 0,
-            reward: 0.0,
-            terminated: false,
-            truncated: false,
-            autoreset: false,
-            info: Info::default(),
-            error: None,
-        };
+        let mut slot = Slot::new(env);
         let mut seen = false;
         for (level, lines) in [(250, 3), (250, 2), (253, 3)] {
             slot.run(Cmd::Reset(None), 0);
