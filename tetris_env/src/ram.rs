@@ -97,6 +97,14 @@ pub fn bcd_le_lenient(bytes: &[u8]) -> u32 {
     value
 }
 
+/// The lines counter's two bytes as the game counts them: the low byte in BCD (each
+/// nibble, as [`bcd_le_lenient`]) plus 100 times the high byte, which the game increments
+/// in binary when the low byte passes 99.
+#[must_use]
+pub fn lines_count(bytes: &[u8; 2]) -> u32 {
+    bcd_le_lenient(&bytes[..1]) + 100 * u32::from(bytes[1])
+}
+
 /// The seven tetrominoes, in the game's statistics order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PieceKind {
@@ -601,6 +609,17 @@ pub fn board_height(board: &[u8; BOARD_LEN]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_count_reads_the_hundreds_in_binary() {
+        assert_eq!(lines_count(&[0x99, 0x0F]), 1599);
+        assert_eq!(bcd_le_lenient(&[0x99, 0x0F]), 1599);
+        // The game's next line: the low byte wraps to 00 and the high byte goes to $10.
+        assert_eq!(lines_count(&[0x00, 0x10]), 1600);
+        assert_eq!(bcd_le_lenient(&[0x00, 0x10]), 1000);
+        assert_eq!(lines_count(&[0x25, 0x00]), 25);
+        assert_eq!(lines_count(&[0x99, 0xFF]), 25_599);
+    }
 
     #[test]
     fn bcd() {

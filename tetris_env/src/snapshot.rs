@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 /// The byte form's magic.
 pub const MAGIC: [u8; 4] = *b"TENV";
 /// The byte form's version (5: payload checksum and spec, and the info for agents; 6: the
-/// input model's `tucks`).
-pub const VERSION: u16 = 6;
+/// input model's `tucks`; 7: `Info::lines`).
+pub const VERSION: u16 = 7;
 /// Magic, version, payload CRC-32.
 pub const HEADER_LEN: usize = 4 + 2 + 4;
 
@@ -309,6 +309,7 @@ pub(crate) fn validate_episode(
     let pairs = [
         ("score", info.score, ram.score),
         ("number_of_lines", info.number_of_lines, ram.number_of_lines),
+        ("lines", info.lines, ram.lines),
         ("level", u32::from(info.level), u32::from(ram.level)),
         ("board_height", info.board_height, ram.board_height),
         (

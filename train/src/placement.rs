@@ -16,6 +16,7 @@ use crate::evaluate::{End, EvalError, Evaluator, Game, GameResult, Hooks};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use tetris_env::agent::{HeuristicAgent, Weights};
+use tetris_env::rules;
 use tetris_env::{
     ActionSpace, EnvError, EnvSpec, InputModel, ObservationKind, Rom, Step, TetrisEnv,
 };
@@ -118,6 +119,18 @@ pub fn end_of(step: &Step) -> Option<End> {
     })
 }
 
+/// Frames a placement may take in [`step`]'s look-ahead before the game counts as hung:
+/// the piece falling from above the playfield to the floor by gravity at `level` (slower
+/// than any route, which taps and soft-drops), the line clear, the entry delay, and a
+/// margin of 300 frames for lag. 1,490 frames at level 0, 362 from level 29 on; a
+/// hang found at the env's own limit (200,000 frames) would cost seconds per candidate.
+#[must_use]
+pub fn lookahead_frame_limit(level: u8) -> u32 {
+    const ROWS_TO_FALL: u32 = (rules::ROWS + rules::HIDDEN_ROWS + 2) as u32;
+    const CLEAR_AND_ENTRY: u32 = 20 + 18;
+    u32::from(rules::frames_per_row(level)) * ROWS_TO_FALL + CLEAR_AND_ENTRY + 300
+}
+
 /// What [`step`] did.
 #[derive(Clone, Copy, Debug)]
 pub struct Placed {
@@ -130,7 +143,7 @@ pub struct Placed {
 
 /// One placement by `agent` in `env` (a placement env in play). With `avoid_crash`, the
 /// placement is played from a snapshot of the console: if the game crashes during it (or
-/// hangs: no next piece within the env's frame limit), the console is restored and the agent's next best placement is tried, until one survives
+/// hangs: no next piece within [`lookahead_frame_limit`]), the console is restored and the agent's next best placement is tried, until one survives
 /// (if every legal placement crashes, the game crashes on the best one). `None` when the
 /// agent has no legal placement.
 pub fn step(
@@ -166,9 +179,9 @@ pub fn step(
         };
         best.get_or_insert(action);
         let before = env.snapshot();
-        let step = env.step(action)?;
+        let step = env.step_within(action, lookahead_frame_limit(env.info().level))?;
         // A game that crashed, or that never dealt the next piece (the step ran into the
-        // env's frame limit: the game hangs), did not survive.
+        // look-ahead's frame limit: the game hangs), did not survive.
         if !step.info.crashed && !step.truncated {
             return Ok(Some(Placed {
                 action,
@@ -231,7 +244,7 @@ pub fn play_game(
     }
     Ok(GameResult {
         seed,
-        lines: info.number_of_lines,
+        lines: info.lines,
         score: info.score,
         level: info.level,
         placements,

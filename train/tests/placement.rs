@@ -94,8 +94,8 @@ fn crash_avoidance_passes_over_a_crashing_clear() {
     let model = spec.placement.input;
     let mut tried = 0;
     let mut avoided = 0;
-    // Seeds whose piece can make the clear (seed 7's clear leaves the game running without
-    // a new piece until the env's frame limit: 200,000 frames, minutes; not used here).
+    // Seeds whose piece can make the clear (seed 7's clear hangs the game instead: the next
+    // test).
     for seed in [3, 4, 5, 6, 8] {
         for (level, rows, score) in [(250, 3, 0x00), (250, 2, 0x00), (252, 2, 0x00)] {
             env.reset(Some(seed)).unwrap();
@@ -136,4 +136,74 @@ fn crash_avoidance_passes_over_a_crashing_clear() {
         "no position crashed the game: the test checked nothing"
     );
     assert_eq!(avoided, tried);
+}
+
+#[test]
+fn crash_avoidance_passes_over_a_clear_that_hangs_the_game() {
+    let Some(rom) = rom() else { return };
+    let spec = placement::env_spec(18, 30).unwrap();
+    let mut env = spec.build(&rom).unwrap();
+    let greedy = Weights {
+        lines: [0.0, 1000.0, 1000.0, 1000.0, 1000.0],
+        ..placement::weights_from_vec(&[])
+    };
+    let mut agent = HeuristicAgent::new(greedy, spec.placement.input).unwrap();
+    // Seed 7's clear at level 250 with three rows ready leaves the game running without
+    // ever dealing the next piece.
+    env.reset(Some(7)).unwrap();
+    crash_position(&mut env, 250, 3, 0x00);
+    let start = env.snapshot();
+    let clear = agent.act(&env).unwrap();
+    let limit = placement::lookahead_frame_limit(250);
+    let hung = env.step_within(clear, limit).unwrap();
+    assert!(
+        hung.truncated && !hung.terminated && !hung.info.crashed,
+        "{hung:?}"
+    );
+    assert_eq!(hung.info.frames, limit);
+    // The look-ahead passes over it after `limit` frames, not the env's 200,000.
+    env.restore(&start).unwrap();
+    let safe = placement::step(&mut env, &mut agent, true)
+        .unwrap()
+        .unwrap();
+    assert!(safe.avoided >= 1 && safe.action != clear);
+    assert!(!safe.step.truncated && !safe.step.terminated, "{safe:?}");
+    assert!(safe.step.info.new_piece);
+}
+
+#[test]
+fn crash_avoidance_sees_no_hang_where_pieces_fall_slowest() {
+    // At level 0 without soft drop a piece takes up to about a thousand frames: the
+    // look-ahead's limit must not take that for a hang (nothing crashes at level 0, so any
+    // avoided placement would be a false alarm), and the game must be the one played
+    // without avoidance.
+    let Some(rom) = rom() else { return };
+    let mut spec = placement::env_spec(0, 30).unwrap();
+    spec.placement.input.soft_drop = false;
+    let mut env = spec.build(&rom).unwrap();
+    let mut agent = HeuristicAgent::new(Weights::default(), spec.placement.input).unwrap();
+    let mut plain_env = spec.build(&rom).unwrap();
+    let mut plain_agent = HeuristicAgent::new(Weights::default(), spec.placement.input).unwrap();
+    env.reset(Some(11)).unwrap();
+    plain_env.reset(Some(11)).unwrap();
+    let mut longest = 0;
+    for _ in 0..30 {
+        let safe = placement::step(&mut env, &mut agent, true)
+            .unwrap()
+            .unwrap();
+        let plain = placement::step(&mut plain_env, &mut plain_agent, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(safe.avoided, 0, "{safe:?}");
+        assert_eq!(
+            (safe.action, safe.step.info),
+            (plain.action, plain.step.info)
+        );
+        longest = longest.max(safe.step.info.frames);
+    }
+    // The pieces did fall slowly (the limit was tested near its use).
+    assert!(
+        longest * 2 > placement::lookahead_frame_limit(0),
+        "longest placement {longest} frames"
+    );
 }

@@ -210,7 +210,7 @@ pub fn run(
                 pb.set_message(format!(
                     "game {}: {} lines, level {}",
                     game + 1,
-                    step.info.number_of_lines,
+                    step.info.lines,
                     step.info.level
                 ));
                 pb.tick();
@@ -223,7 +223,7 @@ pub fn run(
         mismatches += u64::from(info.placement_mismatches);
         let e = Episode {
             seed,
-            lines: info.number_of_lines,
+            lines: info.lines,
             score: info.score,
             level: info.level,
             pieces: info.pieces,
