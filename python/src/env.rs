@@ -5,7 +5,7 @@ use crate::adapter;
 use crate::errors::to_py;
 use crate::info::{self, Strings};
 use crate::options;
-use numpy::ndarray::{ArrayD, IxDyn};
+use numpy::ndarray::{ArrayD, ArrayViewD, IxDyn};
 use numpy::{PyArray1, ToPyArray};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -69,7 +69,8 @@ pub fn obs_array<'py>(
         let a = ArrayD::from_shape_vec(shape, f32s(data).collect()).map_err(err)?;
         Ok(a.to_pyarray(py).into_any())
     } else {
-        let a = ArrayD::from_shape_vec(shape, data.to_vec()).map_err(err)?;
+        // Straight from the env's bytes into the new numpy array: one copy.
+        let a = ArrayViewD::from_shape(shape, data).map_err(err)?;
         Ok(a.to_pyarray(py).into_any())
     }
 }
@@ -115,7 +116,7 @@ impl Env {
         env.set_video(render);
         Ok(Env {
             env,
-            strings: Strings::new(py),
+            strings: Strings::new(py)?,
             kind,
             space,
             rgb: render.then(|| vec![0; ObservationKind::Rgb.len()]),

@@ -49,7 +49,7 @@ struct Buffers {
 
 impl Buffers {
     /// Copies a batch into the numpy arrays.
-    fn publish(&self, py: Python<'_>, s: &VecStep<'_>) -> PyResult<()> {
+    fn publish(&mut self, py: Python<'_>, s: &VecStep<'_>) -> PyResult<()> {
         match &self.obs {
             Obs::U8(a) => a
                 .bind(py)
@@ -114,7 +114,7 @@ impl VecEnv {
             .map_err(to_py)?;
         let mut shape = vec![num_envs];
         shape.extend_from_slice(kind.shape());
-        let strings = Strings::new(py);
+        let strings = Strings::new(py)?;
         Ok(VecEnv {
             inner,
             n: num_envs,
@@ -132,7 +132,7 @@ impl VecEnv {
                 terminated: PyArray1::<bool>::zeros(py, num_envs, false).unbind(),
                 truncated: PyArray1::<bool>::zeros(py, num_envs, false).unbind(),
                 autoreset: PyArray1::<bool>::zeros(py, num_envs, false).unbind(),
-                info: Batch::new(py, &strings, num_envs)?,
+                info: Batch::new(py, strings, num_envs)?,
             },
         })
     }
@@ -150,12 +150,21 @@ impl VecEnv {
     /// Steps every env with its action (a sequence of `num_envs` integers); envs whose
     /// episode ended at the previous step are reset instead (next-step autoreset).
     fn step(&mut self, py: Python<'_>, actions: &Bound<'_, PyAny>) -> PyResult<()> {
-        let acts: Vec<i64> = actions.extract().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "actions must be a sequence of {} integers (e.g. a numpy int array)",
-                self.n
-            ))
-        })?;
+        // A numpy int64 array (what a policy hands over) is read in place; any other
+        // sequence of integers element by element.
+        let fast = actions
+            .cast::<PyArray1<i64>>()
+            .ok()
+            .and_then(|a| a.try_readonly().ok());
+        let acts: Vec<i64> = match fast.as_ref().and_then(|a| a.as_slice().ok()) {
+            Some(a) => a.to_vec(),
+            None => actions.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "actions must be a sequence of {} integers (e.g. a numpy int array)",
+                    self.n
+                ))
+            })?,
+        };
         if acts.len() != self.n {
             return Err(PyValueError::new_err(format!(
                 "got {} actions for {} envs",

@@ -84,6 +84,27 @@ def test_placements_equal_sync_vector_env():
     assert a[0].dtype == np.float32
 
 
+def test_info_arrays_are_rewritten_after_a_caller_writes_into_them():
+    # The object arrays keep an unchanged value's object from step to step; one the caller
+    # replaced must still be put right by the next step.
+    ours, ref = make_pair(2, 1, observation="none")
+    ours.reset(seed=3)
+    ref.reset(seed=3)
+    for _ in range(5):
+        _, _, _, _, info = ours.step(np.zeros(2, dtype=np.int64))
+        _, _, _, _, ref_info = ref.step(np.zeros(2, dtype=np.int64))
+        for key in ("current_piece", "next_piece", "game_type", "seed_bytes", "falling"):
+            info[key][0] = "scribbled"
+        info["level"][1] = -1
+        info["statistics"]["T"][0] = -1
+    _, _, _, _, info = ours.step(np.zeros(2, dtype=np.int64))
+    _, _, _, _, ref_info = ref.step(np.zeros(2, dtype=np.int64))
+    assert data_equivalence(info, ref_info, exact=True)
+    assert info["lines"].tolist() == ref_info["lines"].tolist() == [0, 0]
+    ours.close()
+    ref.close()
+
+
 def test_env_i_is_the_single_env_with_seed_plus_i():
     v = tetris_nes.VectorEnv("TetrisB-v2", 4, 2, observation="board", b_type_height=1, seed=100)
     obs, info = v.reset()

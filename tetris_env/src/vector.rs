@@ -26,11 +26,41 @@ use crate::placement::{ActionMask, IllegalAction};
 use crate::rom::Rom;
 use crate::spec::EnvSpec;
 use crate::{ActionSpace, EnvError, Result};
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvError, Sender, TryRecvError};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long a thread waiting for its next command, or for the workers to finish, spins
+/// before it blocks. A round of frame-level steps takes tens of microseconds, about what a
+/// blocked thread takes to be woken on a virtual machine: blocking at once cost a third of
+/// the round and left two threads no faster than one. Spinning is bounded, so a vector env
+/// waiting on its caller (a policy's forward pass) goes to sleep after this long.
+const SPIN: Duration = Duration::from_micros(300);
+
+/// Receives from `rx`, spinning for up to [`SPIN`] first if `spin` (when the vector's
+/// threads are no more than the machine's cores: a thread spinning on a core another of
+/// them needs would only slow the round down).
+fn recv_spinning<T>(rx: &Receiver<T>, spin: bool) -> std::result::Result<T, RecvError> {
+    if !spin {
+        return rx.recv();
+    }
+    let start = Instant::now();
+    loop {
+        for _ in 0..32 {
+            match rx.try_recv() {
+                Ok(v) => return Ok(v),
+                Err(TryRecvError::Disconnected) => return Err(RecvError),
+                Err(TryRecvError::Empty) => std::hint::spin_loop(),
+            }
+        }
+        if start.elapsed() >= SPIN {
+            return rx.recv();
+        }
+    }
+}
 
 /// One batch of results; slices are indexed by env.
 #[derive(Debug)]
@@ -129,6 +159,8 @@ struct Shared {
     shares: Vec<Range<usize>>,
     /// Next env to take from each share.
     cursors: Vec<AtomicUsize>,
+    /// Threads wait for each other spinning first ([`recv_spinning`]).
+    spin: bool,
 }
 
 fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
@@ -171,7 +203,7 @@ struct Worker {
 }
 
 fn worker_loop(shared: &Shared, t: usize, cmd: &Receiver<Cmd>, done: &Sender<()>) {
-    while let Ok(c) = cmd.recv() {
+    while let Ok(c) = recv_spinning(cmd, shared.spin) {
         shared.work(t, c);
         if done.send(()).is_err() {
             return;
@@ -225,10 +257,12 @@ impl VecEnv {
             .map(|t| n * t / threads..n * (t + 1) / threads)
             .collect();
         let cursors = shares.iter().map(|s| AtomicUsize::new(s.start)).collect();
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let shared = Arc::new(Shared {
             slots,
             shares,
             cursors,
+            spin: threads <= cores,
         });
         let mut workers = Vec::with_capacity(threads - 1);
         for t in 1..threads {
@@ -343,7 +377,7 @@ impl VecEnv {
         }
         self.shared.work(0, cmd);
         for w in &self.workers {
-            w.done.recv().map_err(|_| worker_died())?;
+            recv_spinning(&w.done, self.shared.spin).map_err(|_| worker_died())?;
         }
         let mut error = None;
         let (obs_len, len) = (self.obs_len, self.actions as usize);
