@@ -524,45 +524,39 @@ fn ctrl_c_ends_traces_on_a_whole_line() {
     let dir = tmp_dir("sigint");
     let m = movie("long.fm2", 400_000);
     let trace = dir.join("movie.jsonl");
-    let child = bin()
-        .arg("movie")
-        .arg(&m)
-        .arg("--trace")
-        .arg(&trace)
-        .arg("--rom")
-        .arg(&rom)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_tmp_data(&dir);
-    sigint(child.id());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("interrupted after"));
+    let mut cmd = bin();
+    cmd.arg("movie").arg(&m).arg("--trace").arg(&trace);
+    interrupt_once_writing(cmd, &rom, &dir, "interrupted after");
     let n = assert_whole_json_lines(&trace);
     assert!(n > 0 && n < 400_000, "{n} lines");
 
     let actions = tmp("many-actions.txt");
     std::fs::write(&actions, "0\n".repeat(1_000_000)).unwrap();
     let trace = dir.join("replay.jsonl");
-    let child = bin()
-        .args(["replay", "--actions"])
+    let mut cmd = bin();
+    cmd.args(["replay", "--actions"])
         .arg(&actions)
         .arg("--trace")
-        .arg(&trace)
+        .arg(&trace);
+    interrupt_once_writing(cmd, &rom, &dir, "interrupted");
+    assert_whole_json_lines(&trace);
+}
+
+/// Runs `cmd --rom rom`, sends it Ctrl-C once it has written into `dir`, and checks that it
+/// stopped with exit code 130 saying `said`.
+fn interrupt_once_writing(mut cmd: Command, rom: &Path, dir: &Path, said: &str) {
+    let child = cmd
         .arg("--rom")
-        .arg(&rom)
+        .arg(rom)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for_tmp_data(&dir);
+    wait_for_tmp_data(dir);
     sigint(child.id());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("interrupted"));
-    assert_whole_json_lines(&trace);
+    assert!(String::from_utf8_lossy(&o.stdout).contains(said));
 }
 
 /// Before: `trace` exited 1 on a CPU jam where `screenshot` exited 2.

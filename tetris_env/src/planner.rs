@@ -1067,32 +1067,11 @@ mod tests {
         let mut tucked = 0;
         for n in 0..400 {
             // A random stack with overhangs: rows from a random height down at 60%.
-            let mut board = Board::empty();
-            let top = 6 + (rng.next() % 12) as i32;
-            for r in top..20 {
-                for c in 0..10 {
-                    if rng.next() % 10 < 6 {
-                        board.set(r, c);
-                    }
-                }
-            }
-            let kind = PieceKind::ALL[(rng.next() % 7) as usize];
-            let mut falling = Falling::spawn(kind, (rng.next() % 17) as u8);
-            if !board.fits_at(falling.pos) {
+            let held = |r: &mut Rng| [0, button::DOWN, button::LEFT][(r.next() % 3) as usize];
+            let Some(state) = random_state(&mut rng, (6, 12, 6), |_| n % 10 == 0, held) else {
                 continue;
-            }
-            falling.fall_timer = (rng.next() % 4) as u8;
-            if n % 10 == 0 {
-                falling.drop_repeat = 0xA0 + (rng.next() % 96) as u8;
-            }
-            let level = [0u8, 9, 18, 19, 29, 40][(rng.next() % 6) as usize];
-            let state = PlanState {
-                board,
-                falling,
-                level,
-                held: [0, button::DOWN, button::LEFT][(rng.next() % 3) as usize],
-                latched: (rng.next() % 2 == 0).then_some((0, 0)),
             };
+            let level = state.level;
             let model = [
                 InputModel::default(),
                 InputModel::tap_hz(15).unwrap_or_default(),
@@ -1146,6 +1125,45 @@ mod tests {
         assert!(tucked > 500, "{tucked}");
     }
 
+    /// A random planning state: a stack filled at `fill` tenths from row `top + rng % span`
+    /// down (`(top, span, fill)`), a random piece at spawn with a random DAS charge and
+    /// fall timer, soft-dropping (a drop counter at $A0–$FF) if `soft_dropping`, a random
+    /// level, the `held` buttons and a random latched frame; `None` if the piece does not
+    /// fit. The random numbers are drawn in that order.
+    fn random_state(
+        rng: &mut Rng,
+        (top, span, fill): (i32, u64, u64),
+        soft_dropping: impl FnOnce(&mut Rng) -> bool,
+        held: impl FnOnce(&mut Rng) -> u8,
+    ) -> Option<PlanState> {
+        let mut board = Board::empty();
+        let top = top + (rng.next() % span) as i32;
+        for r in top..20 {
+            for c in 0..10 {
+                if rng.next() % 10 < fill {
+                    board.set(r, c);
+                }
+            }
+        }
+        let kind = PieceKind::ALL[(rng.next() % 7) as usize];
+        let mut falling = Falling::spawn(kind, (rng.next() % 17) as u8);
+        if !board.fits_at(falling.pos) {
+            return None;
+        }
+        falling.fall_timer = (rng.next() % 4) as u8;
+        if soft_dropping(rng) {
+            falling.drop_repeat = 0xA0 + (rng.next() % 96) as u8;
+        }
+        let level = [0u8, 9, 18, 19, 29, 40][(rng.next() % 6) as usize];
+        Some(PlanState {
+            board,
+            falling,
+            level,
+            held: held(rng),
+            latched: (rng.next() % 2 == 0).then_some((0, 0)),
+        })
+    }
+
     struct Rng(u64);
 
     impl Rng {
@@ -1173,31 +1191,9 @@ mod tests {
         let mut checked = 0;
         for _ in 0..3000 {
             // A random stack: rows from a random height down, each cell filled at 70%.
-            let mut board = Board::empty();
-            let top = 4 + (rng.next() % 16) as i32;
-            for r in top..20 {
-                for c in 0..10 {
-                    if rng.next() % 10 < 7 {
-                        board.set(r, c);
-                    }
-                }
-            }
-            let kind = PieceKind::ALL[(rng.next() % 7) as usize];
-            let mut falling = Falling::spawn(kind, (rng.next() % 17) as u8);
-            if !board.fits_at(falling.pos) {
+            let soft_dropping = |r: &mut Rng| r.next() % 5 == 0;
+            let Some(state) = random_state(&mut rng, (4, 16, 7), soft_dropping, |_| 0) else {
                 continue;
-            }
-            falling.fall_timer = (rng.next() % 4) as u8;
-            if rng.next() % 5 == 0 {
-                falling.drop_repeat = 0xA0 + (rng.next() % 96) as u8;
-            }
-            let level = [0u8, 9, 18, 19, 29, 40][(rng.next() % 6) as usize];
-            let state = PlanState {
-                board,
-                falling,
-                level,
-                held: 0,
-                latched: (rng.next() % 2 == 0).then_some((0, 0)),
             };
             let model = models[(rng.next() % models.len() as u64) as usize];
             let mut planner = Planner::new(model).unwrap_or_default();

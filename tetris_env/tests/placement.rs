@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{judge, Rng};
 use std::collections::BTreeSet;
 use tetris_env::actions::button;
 use tetris_env::ram::PieceKind;
@@ -298,15 +298,7 @@ fn the_mask_is_what_a_brute_force_search_of_the_emulator_reaches() {
                             .collect();
                         let mask = env.action_mask();
                         // The emulator's: a frame-level env restored from the same state.
-                        let mut frames = EnvSpec::from_id("TetrisA-v0")
-                            .unwrap()
-                            .observation(ObservationKind::None)
-                            .frame_timing(*timing)
-                            .build(rom)
-                            .unwrap();
-                        frames
-                            .restore_with(snap, SpecCheck::AllowDifferent)
-                            .unwrap();
+                        let mut frames = judge::frame_env(rom, *timing, snap);
                         let falling = frames.info().falling.unwrap();
                         let seqs = model_sequences(falling.orientation.kind(), model);
                         let reached = brute_force(&mut frames, snap, &seqs);
@@ -316,16 +308,10 @@ fn the_mask_is_what_a_brute_force_search_of_the_emulator_reaches() {
                         );
                         // The mask: exactly the straight drops the emulator reached.
                         let board = Board::from_ram(frames.console().ram());
+                        let kind = falling.orientation.kind();
                         for a in 0..40u32 {
-                            let (r, col) = (a % 4, a / 4);
-                            let mut o = falling.orientation.kind().spawn_orientation();
-                            for _ in 0..r {
-                                o = o.rotated_cw();
-                            }
-                            let distinct = u32::from(o.rotation()) == r;
-                            let x = col as i8 - o.cells().iter().map(|c| c.1).min().unwrap();
-                            let target = board.straight_drop(o, x);
-                            let legal = distinct && target.is_some_and(|t| reached.contains(&t));
+                            let target = judge::straight_target(&board, kind, a);
+                            let legal = target.is_some_and(|t| reached.contains(&t));
                             assert_eq!(mask.get(a), legal, "action {a} level {level}");
                         }
                     }

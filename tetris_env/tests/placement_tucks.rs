@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{judge, Rng};
 use std::collections::{BTreeMap, BTreeSet};
 use tetris_env::actions::button;
 use tetris_env::placement::{tuck_target, PLACEMENT_ACTIONS, PLACEMENT_TUCK_ACTIONS};
@@ -322,15 +322,7 @@ fn the_tuck_mask_is_what_a_brute_force_search_of_the_emulator_reaches() {
                         let planned: BTreeSet<PiecePosition> =
                             plan.placements().iter().map(|p| p.lock).collect();
                         let mask = env.action_mask();
-                        let mut frames = EnvSpec::from_id("TetrisA-v0")
-                            .unwrap()
-                            .observation(ObservationKind::None)
-                            .frame_timing(*timing)
-                            .build(rom)
-                            .unwrap();
-                        frames
-                            .restore_with(snap, SpecCheck::AllowDifferent)
-                            .unwrap();
+                        let mut frames = judge::frame_env(rom, *timing, snap);
                         let kind = frames.info().falling.unwrap().orientation.kind();
                         let reached = brute_force(&mut frames, snap, model);
                         assert_eq!(
@@ -342,14 +334,7 @@ fn the_tuck_mask_is_what_a_brute_force_search_of_the_emulator_reaches() {
                         let board = Board::from_ram(frames.console().ram());
                         let mut straight = BTreeSet::new();
                         for a in 0..PLACEMENT_ACTIONS {
-                            let (r, col) = (a % 4, a / 4);
-                            let mut o = kind.spawn_orientation();
-                            for _ in 0..r {
-                                o = o.rotated_cw();
-                            }
-                            let distinct = u32::from(o.rotation()) == r;
-                            let x = col as i8 - o.cells().iter().map(|c| c.1).min().unwrap();
-                            let target = board.straight_drop(o, x).filter(|_| distinct);
+                            let target = judge::straight_target(&board, kind, a);
                             let legal = target.is_some_and(|t| reached.contains(&t));
                             assert_eq!(mask.get(a), legal, "action {a} level {level}");
                             straight.extend(target);

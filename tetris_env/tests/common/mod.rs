@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod judge;
 pub mod placer;
 
 use std::path::PathBuf;
