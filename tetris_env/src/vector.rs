@@ -12,6 +12,10 @@
 //!   thread), then takes the envs the other threads have not started yet. Placement steps
 //!   take different numbers of frames (a piece locking low at level 0 takes ten times one
 //!   locking high at level 29), so a static split would leave threads idle.
+//! - Waiting: a worker waiting for the next command, and the caller waiting for the
+//!   workers, spin for up to 300 µs before they block (waking a blocked thread costs about
+//!   as much as a round of frame steps), unless the vector has more threads than the
+//!   machine has cores.
 //! - Results are written into buffers the `VecEnv` owns and borrowed by [`VecStep`]; envs
 //!   live in per-env slots shared by the threads (no allocation per step).
 //! - Placement spaces: every env's legal-action mask is part of each result
