@@ -52,6 +52,14 @@ impl Stdout {
             .map_err(stdout_error)
     }
 
+    /// Writes `value` as one line of JSON (`--json` output); `what` names it in the error
+    /// if it cannot be serialized.
+    pub fn json_line(&mut self, what: &str, value: &impl serde::Serialize) -> Result<(), CliError> {
+        let json =
+            serde_json::to_string(value).map_err(|e| CliError::Other(format!("{what}: {e}")))?;
+        self.line(format_args!("{json}"))
+    }
+
     /// Writes the buffered lines now (before a long pause, so a reader sees them).
     pub fn flush(&mut self) -> Result<(), CliError> {
         self.w.flush().map_err(stdout_error)

@@ -273,9 +273,7 @@ pub fn run(
         placement_mismatches: mismatches,
     };
     if args.json {
-        let json = serde_json::to_string(&summary)
-            .map_err(|e| CliError::Other(format!("summary: {e}")))?;
-        outln!(out, "{json}")?;
+        out.json_line("summary", &summary)?;
     } else {
         outln!(
             out,

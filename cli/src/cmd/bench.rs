@@ -213,8 +213,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode, CliError> {
         vec_placements,
     };
     if args.json {
-        let text = serde_json::to_string(&report).map_err(|e| CliError::Other(e.to_string()))?;
-        outln!(out, "{text}")?;
+        out.json_line("report", &report)?;
     } else {
         outln!(out, "snapshot + restore: {snapshot_restore_ns:.0} ns")?;
         if let (Some(one), Some(two)) = (report.vec.get("1"), report.vec.get("2")) {

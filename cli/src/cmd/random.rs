@@ -185,9 +185,7 @@ pub fn run(args: &PlayArgs, spec: EnvSpec, rom: &Rom) -> Result<ExitCode, CliErr
         interrupted: crate::interrupt::interrupted(),
     };
     if args.json {
-        let json = serde_json::to_string(&summary)
-            .map_err(|e| CliError::Other(format!("summary: {e}")))?;
-        outln!(out, "{json}")?;
+        out.json_line("summary", &summary)?;
     } else {
         print_text(&mut out, &summary)?;
     }

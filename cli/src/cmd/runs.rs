@@ -147,9 +147,7 @@ pub fn run(args: &RunsArgs) -> Result<ExitCode, CliError> {
         .collect();
     let mut out = Stdout::new();
     if args.json {
-        let json =
-            serde_json::to_string(&listed).map_err(|e| CliError::Other(format!("runs: {e}")))?;
-        outln!(out, "{json}")?;
+        out.json_line("runs", &listed)?;
     } else if listed.is_empty() {
         outln!(out, "no training runs under {}", args.dir.display())?;
     } else {

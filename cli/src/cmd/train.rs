@@ -343,9 +343,7 @@ fn train<E: Evaluator>(
             weights: &state.cem.mean,
             final_eval,
         };
-        let json = serde_json::to_string(&summary)
-            .map_err(|e| CliError::Other(format!("summary: {e}")))?;
-        outln!(out, "{json}")?;
+        out.json_line("summary", &summary)?;
     } else {
         outln!(
             out,
